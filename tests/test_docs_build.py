@@ -1,0 +1,188 @@
+"""The site builds strictly, and its pages contain what the tutorial promises.
+
+The site is built once per test run (the `built_site` fixture in conftest.py);
+these tests read the HTML and notebooks it produced.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import dltut
+from tests.conftest import ROOT, build_site
+
+pytestmark = pytest.mark.docs
+
+TUTORIAL_PAGES = ["01-activations", "02-derivatives", "03-softmax"]
+
+# The fewest figures each page must show: one per activation plus a
+# comparison; the tangent and the error plots; the temperature and batch plots.
+MIN_FIGURES = {"01-activations": 5, "02-derivatives": 2, "03-softmax": 1}
+
+
+def page_html(site: Path, page: str) -> str:
+    return (site / "tutorial" / page / "index.html").read_text(encoding="utf-8")
+
+
+def inline_figures(html: str) -> int:
+    """Count the figures that notebook outputs embed as SVG or images."""
+    svg_outputs = len(re.findall(r'class="[^"]*jp-RenderedSVG', html))
+    image_outputs = len(re.findall(r'class="[^"]*jp-RenderedImage', html))
+    return svg_outputs + image_outputs
+
+
+def visible_text(html: str) -> str:
+    """Strip tags and collapse white space, so that text split across lines can be searched."""
+    return " ".join(re.sub(r"<[^>]+>", "", html).split())
+
+
+@pytest.mark.parametrize("page", TUTORIAL_PAGES)
+def test_tutorial_page_has_figures(built_site: Path, page: str) -> None:
+    html = page_html(built_site, page)
+
+    assert inline_figures(html) >= MIN_FIGURES[page], f"{page} shows too few figures"
+
+
+@pytest.mark.parametrize("page", TUTORIAL_PAGES)
+def test_tutorial_page_figures_have_labels(built_site: Path, page: str) -> None:
+    notebook = json.loads((built_site / "tutorial" / page / f"{page}.ipynb").read_text())
+    svgs = [
+        "".join(output["data"]["image/svg+xml"])
+        for cell in notebook["cells"]
+        for output in cell.get("outputs", [])
+        if "image/svg+xml" in output.get("data", {})
+    ]
+
+    # Matplotlib writes each text element's content as an SVG comment.
+    unlabelled = [index for index, svg in enumerate(svgs) if "<!-- " not in svg]
+    assert svgs, f"{page} has no SVG figures"
+    assert not unlabelled, f"{page}: figures {unlabelled} have no text (title or labels)"
+
+
+@pytest.mark.parametrize("page", TUTORIAL_PAGES)
+def test_tutorial_outputs_have_no_plot_reprs(built_site: Path, page: str) -> None:
+    notebook = json.loads((built_site / "tutorial" / page / f"{page}.ipynb").read_text())
+    results = [
+        "".join(output["data"].get("text/plain", ""))
+        for cell in notebook["cells"]
+        for output in cell.get("outputs", [])
+        if output["output_type"] == "execute_result"
+    ]
+
+    # The 2019 notebook showed return values of plotting calls, such as
+    # Text(0, 0.5, 'y'), as cell outputs.
+    leaked = [text for text in results if text.startswith(("Text(", "[<matplotlib", "<matplotlib"))]
+    assert not leaked, f"{page} shows plotting return values: {leaked}"
+
+
+@pytest.mark.parametrize("page", TUTORIAL_PAGES)
+def test_tutorial_notebook_downloadable(built_site: Path, page: str) -> None:
+    path = built_site / "tutorial" / page / f"{page}.ipynb"
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+
+    code_cells = [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
+    output_types = {
+        output["output_type"] for cell in code_cells for output in cell.get("outputs", [])
+    }
+    assert notebook["nbformat"] == 4
+    assert code_cells, f"{page}.ipynb has no code cells"
+    assert all(cell["execution_count"] for cell in code_cells), "a code cell did not run"
+    assert "error" not in output_types
+
+
+@pytest.mark.parametrize("page", TUTORIAL_PAGES)
+def test_tutorial_page_links_its_notebook(built_site: Path, page: str) -> None:
+    html = page_html(built_site, page)
+
+    assert f'href="{page}.ipynb"' in html or f"/{page}/{page}.ipynb" in html
+
+
+def test_softmax_page_shows_notebook_example(built_site: Path) -> None:
+    text = visible_text(page_html(built_site, "03-softmax"))
+
+    # softmax([3.0, 1.0, 0.2]) by hand: e^3 / (e^3 + e^1 + e^0.2)
+    # = 20.0855 / (20.0855 + 2.7183 + 1.2214) = 0.8360, and so on.
+    for value in ("0.8360", "0.1131", "0.0508"):
+        assert value in text, f"softmax page does not show {value}"
+
+
+def test_softmax_page_shows_stable_large_scores(built_site: Path) -> None:
+    text = visible_text(page_html(built_site, "03-softmax"))
+
+    # softmax([1000, 1001, 1002]) = softmax([0, 1, 2]) = [1, e, e^2] / (1 + e + e^2).
+    for value in ("0.0900", "0.2447", "0.6652"):
+        assert value in text, f"softmax page does not show {value}"
+
+
+def test_derivatives_page_shows_exact_tangent_slope(built_site: Path) -> None:
+    text = visible_text(page_html(built_site, "02-derivatives"))
+
+    # d/dx 1/x = -1/x^2 = -1/0.16 = -6.25 at x = 0.4.
+    assert "-6.25" in text
+
+
+def test_home_page_credits_sources(built_site: Path) -> None:
+    text = visible_text((built_site / "index.html").read_text(encoding="utf-8"))
+
+    assert "Damir Cavar" in text
+    assert "Weidman" in text
+    assert "Deep Learning from Scratch" in text
+
+
+@pytest.mark.parametrize("name", sorted(set(dltut.__all__) - {"__version__"}))
+def test_api_reference_documents_function(built_site: Path, name: str) -> None:
+    html = (built_site / "reference" / "index.html").read_text(encoding="utf-8")
+
+    assert re.search(rf'id="dltut\.[a-z_]+\.{name}"', html), f"{name} is not in the reference"
+
+
+def test_pages_load_mathjax_from_site(built_site: Path) -> None:
+    for page in ["index.html", *(f"tutorial/{page}/index.html" for page in TUTORIAL_PAGES)]:
+        html = (built_site / page).read_text(encoding="utf-8")
+
+        assert re.search(r'<script src="[./]*assets/vendor/mathjax/tex-chtml\.js', html), page
+        assert "cdnjs" not in html, page
+    assert (built_site / "assets" / "vendor" / "mathjax" / "tex-chtml.js").is_file()
+
+
+BROKEN_PAGE = """\
+    # %% [markdown]
+    # # A page with a failing cell
+
+    # %%
+    value = 1
+
+    # %%
+    raise RuntimeError("this cell fails on purpose")
+"""
+
+
+def test_failing_cell_names_page_and_line(tmp_path: Path) -> None:
+    (tmp_path / "docs" / "tutorial").mkdir(parents=True)
+    (tmp_path / "docs" / "index.md").write_text("# Home\n")
+    (tmp_path / "docs" / "tutorial" / "01-broken.py").write_text(textwrap.dedent(BROKEN_PAGE))
+    (tmp_path / "mkdocs.yml").write_text(
+        textwrap.dedent(f"""\
+            site_name: broken
+            nav: [index.md, tutorial/01-broken.ipynb]
+            plugins:
+              - mkdocs-jupyter:
+                  include: ["*.ipynb"]
+            hooks:
+              - {ROOT / "tools" / "hooks" / "notebooks.py"}
+            """)
+    )
+
+    process = build_site(
+        tmp_path / "site", cache_dir=tmp_path / "cache", config=tmp_path / "mkdocs.yml"
+    )
+    output = process.stdout + process.stderr
+
+    assert process.returncode != 0
+    assert "docs/tutorial/01-broken.py:7" in output
+    assert "this cell fails on purpose" in output

@@ -1,0 +1,209 @@
+"""MkDocs hook: execute the tutorial pages before mkdocs-jupyter renders them.
+
+Each page under `docs/tutorial/` is a jupytext percent script. This hook turns
+it into a notebook, runs it in a fresh kernel and hands the executed notebook
+to mkdocs-jupyter, which renders it without running it again and offers it for
+download. Executed notebooks are cached under `.cache/notebooks/`, keyed by
+the page's source, the `dltut` package source and this file, so an unchanged
+page is not run again while `mkdocs serve` rebuilds. The environment variable
+`DLTUT_CACHE_DIR` moves the cache elsewhere, for example to force a cold build.
+
+A cell that raises, or that writes to stderr (a warning, for example), fails
+the build with the page's path, the cell's line in it and the error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import jupytext
+import nbformat
+from jupyter_client.manager import KernelManager
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+log = get_plugin_logger("notebooks")
+
+#: Pages that are executed, as a prefix and suffix of their path under docs/.
+PAGE_PREFIX = "tutorial/"
+PAGE_SUFFIX = ".py"
+
+#: Seconds one cell may run before the build fails.
+CELL_TIMEOUT = 600
+
+_used_cache_dirs: set[Path] = set()
+
+
+def _project_root(config: MkDocsConfig) -> Path:
+    return Path(config.config_file_path).resolve().parent
+
+
+def _cache_root(config: MkDocsConfig) -> Path:
+    """Return the folder of executed notebooks: $DLTUT_CACHE_DIR, or .cache/notebooks."""
+    configured = os.environ.get("DLTUT_CACHE_DIR")
+    if configured:
+        return Path(configured).resolve()
+    return _project_root(config) / ".cache" / "notebooks"
+
+
+def _package_digest(root: Path) -> str:
+    """Hash everything an executed page depends on besides its own source."""
+    digest = hashlib.sha256()
+    for path in sorted((root / "dltut").rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+
+    # A change in how pages are executed invalidates them too.
+    digest.update(Path(__file__).read_bytes())
+    digest.update(sys.version.encode())
+    return digest.hexdigest()
+
+
+def _cell_lines(source: Path) -> list[int]:
+    """Return the line number of each `# %%` cell marker in a percent script."""
+    lines = source.read_text(encoding="utf-8").splitlines()
+    return [number for number, line in enumerate(lines, start=1) if line.startswith("# %%")]
+
+
+def _describe_cell(source: Path, index: int, cell_count: int) -> str:
+    markers = _cell_lines(source)
+    if len(markers) == cell_count:
+        return f"{source}:{markers[index]} (cell {index + 1} of {cell_count})"
+    return f"{source} (cell {index + 1} of {cell_count})"
+
+
+def _stderr_text(cell: Any) -> str:
+    streams = [
+        output.get("text", "")
+        for output in cell.get("outputs", [])
+        if output.get("output_type") == "stream" and output.get("name") == "stderr"
+    ]
+    return "".join(streams)
+
+
+def execute_page(source: Path, root: Path) -> nbformat.NotebookNode:
+    """Run the percent script `source` as a notebook and return it with its outputs.
+
+    Raises `PluginError` naming the page and the cell when a cell raises or
+    writes to stderr.
+    """
+    notebook = jupytext.read(source)
+    with tempfile.TemporaryDirectory() as runtime_dir:
+        # Unix sockets in a private folder instead of TCP ports on localhost.
+        kernel = KernelManager(
+            kernel_name="python3",
+            transport="ipc",
+            ip=str(Path(runtime_dir) / "socket"),
+            connection_file=str(Path(runtime_dir) / "kernel.json"),
+        )
+        try:
+            return _run_cells(notebook, kernel, source, root)
+        finally:
+            # nbclient leaves a kernel that it did not create running.
+            if kernel.has_kernel:
+                kernel.shutdown_kernel()
+
+
+def _run_cells(
+    notebook: nbformat.NotebookNode, kernel: KernelManager, source: Path, root: Path
+) -> nbformat.NotebookNode:
+    client = NotebookClient(
+        notebook,
+        km=kernel,
+        timeout=CELL_TIMEOUT,
+        # Timestamps in the notebook would make every build differ.
+        record_timing=False,
+        resources={"metadata": {"path": str(root)}},
+    )
+
+    cell_count = len(notebook.cells)
+    with client.setup_kernel():
+        for index, cell in enumerate(notebook.cells):
+            where = _describe_cell(source.relative_to(root), index, cell_count)
+            try:
+                client.execute_cell(cell, index)
+            except CellExecutionError as error:
+                raise PluginError(f"Error in {where}:\n{error}") from None
+
+            stderr = _stderr_text(cell)
+            if stderr:
+                raise PluginError(
+                    f"Output on stderr in {where}; pages must run without warnings:\n{stderr}"
+                )
+    return notebook
+
+
+def _executed_notebook(file: File, config: MkDocsConfig, package_digest: str) -> Path:
+    """Return the cache folder that holds the executed notebook for `file`, running it if needed.
+
+    Inside that folder, the notebook has the script's path under docs/ with
+    the suffix `.ipynb`.
+    """
+    root = _project_root(config)
+    source = Path(file.abs_src_path or "")
+    key = hashlib.sha256(source.read_bytes() + package_digest.encode()).hexdigest()[:20]
+
+    # The notebook keeps its path under docs/, so that it gets the page's URL.
+    cache_dir = _cache_root(config) / key
+    target = cache_dir / Path(file.src_uri).with_suffix(".ipynb")
+    _used_cache_dirs.add(cache_dir)
+    if target.exists():
+        log.info("Cached: %s", file.src_uri)
+        return cache_dir
+
+    log.info("Executing %s", file.src_uri)
+    notebook = execute_page(source, root)
+
+    # Written to a temporary name first, so an interrupted build leaves no
+    # half-written notebook that a later build would take as cached.
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".partial")
+    nbformat.write(notebook, partial)  # type: ignore[no-untyped-call]
+    partial.replace(target)
+    return cache_dir
+
+
+@event_priority(100)  # before mkdocs-jupyter wraps the notebooks
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    """Replace each tutorial script by its executed notebook.
+
+    The notebook's path ends in `.ipynb`, so `mkdocs.yml` and links name the
+    pages `tutorial/NN-topic.ipynb`.
+    """
+    # Kernels inherit this, so that set and dict iteration orders are the same on every build.
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    package_digest = _package_digest(_project_root(config))
+
+    for file in list(files):
+        if not (file.src_uri.startswith(PAGE_PREFIX) and file.src_uri.endswith(PAGE_SUFFIX)):
+            continue
+        notebook = File(
+            Path(file.src_uri).with_suffix(".ipynb").as_posix(),
+            src_dir=str(_executed_notebook(file, config, package_digest)),
+            dest_dir=config.site_dir,
+            use_directory_urls=config.use_directory_urls,
+        )
+        files.remove(file)
+        files.append(notebook)
+    return files
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    """Delete cached notebooks that this build did not use."""
+    cache_root = _cache_root(config)
+    if not cache_root.is_dir():
+        return
+    for entry in cache_root.iterdir():
+        if entry.is_dir() and entry not in _used_cache_dirs:
+            shutil.rmtree(entry)
+    _used_cache_dirs.clear()
