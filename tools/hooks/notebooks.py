@@ -144,7 +144,7 @@ def _run_cells(
 
 
 def _executed_notebook(file: File, config: MkDocsConfig, package_digest: str) -> Path:
-    """Return the cache folder that holds the executed notebook for `file`, running it if needed.
+    """Return the cache folder that contains the executed notebook for `file`, running it if needed.
 
     Inside that folder, the notebook has the script's path under docs/ with
     the suffix `.ipynb`.
