@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,36 @@ def build_site(
     )
 
 
+def make_project(directory: Path, pages: dict[str, str]) -> Path:
+    """Write a small MkDocs project that uses the site's hooks, and return its config file.
+
+    `pages` maps paths under docs/ to their text; `tutorial/*.py` pages are
+    percent scripts, which the notebooks hook executes.
+    """
+    nav = []
+    for path, text in pages.items():
+        file = directory / "docs" / path
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(textwrap.dedent(text), encoding="utf-8")
+        nav.append(path.removesuffix(".py") + ".ipynb" if path.endswith(".py") else path)
+
+    hooks = "\n".join(
+        f"  - {ROOT / 'tools' / 'hooks' / name}.py"
+        for name in ("notebooks", "offline", "reproducible", "links", "formulas")
+    )
+    config = directory / "mkdocs.yml"
+    config.write_text(
+        f"site_name: test\n"
+        f"nav: {nav}\n"
+        "theme:\n  name: material\n  font: false\n"
+        "markdown_extensions:\n  - pymdownx.arithmatex:\n      generic: true\n"
+        'plugins:\n  - mkdocs-jupyter:\n      include: ["*.ipynb"]\n'
+        f"hooks:\n{hooks}\n",
+        encoding="utf-8",
+    )
+    return config
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Build the site once into a temporary folder and return that folder."""
@@ -51,3 +82,10 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if process.returncode != 0:
         pytest.fail(f"mkdocs build failed:\n{process.stdout}\n{process.stderr}", pytrace=False)
     return site_dir
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Tell where the browser tests saved their screenshots."""
+    folder = ROOT / "test-artifacts" / "screenshots"
+    if folder.is_dir() and any(folder.iterdir()):
+        terminalreporter.write_line(f"Screenshots of every page: {folder}")

@@ -187,3 +187,30 @@ def test_failing_cell_names_page_and_line(tmp_path: Path) -> None:
     assert process.returncode != 0
     assert "docs/tutorial/01-broken.py:7" in output
     assert "this cell fails on purpose" in output
+
+
+def test_two_clean_builds_identical(built_site: Path, tmp_path: Path) -> None:
+    # A second build that executes every page again, with nothing cached.
+    process = build_site(tmp_path / "site", cache_dir=tmp_path / "cache")
+    assert process.returncode == 0, process.stderr
+
+    def files(site: Path) -> dict[str, bytes]:
+        return {
+            path.relative_to(site).as_posix(): path.read_bytes()
+            for path in sorted(site.rglob("*"))
+            if path.is_file()
+        }
+
+    first, second = files(built_site), files(tmp_path / "site")
+    assert sorted(first) == sorted(second)
+    differing = [name for name in first if first[name] != second[name]]
+    assert differing == [], f"files that differ between two builds: {differing}"
+
+
+@pytest.mark.parametrize("page", TUTORIAL_PAGES)
+def test_tutorial_figures_have_alt_text(built_site: Path, page: str) -> None:
+    alts = re.findall(r'<img alt="([^"]*)" src="data:image/svg', page_html(built_site, page))
+
+    assert len(alts) == FIGURES[page]
+    # Each figure is described by its title, labels and legend.
+    assert all(alt.startswith("Figure: ") and len(alt) > 20 for alt in alts), alts

@@ -23,8 +23,18 @@ TARGET = ROOT / "docs" / "assets" / "vendor" / "mathjax"
 WHEEL_PREFIX = "mathjax/static/mathjax/es5/"
 
 # The combined TeX-to-HTML bundle, plus the folders it loads on demand: fonts,
-# TeX extensions, the context menu and the accessibility tools.
-KEEP = ("tex-chtml.js", "input/", "output/chtml/", "ui/", "a11y/", "sre/", "adaptors/")
+# TeX extensions, the context menu and the accessibility tools. node-main.js
+# is for the build-time formula check and is left out of the site.
+KEEP = (
+    "tex-chtml.js",
+    "node-main.js",
+    "input/",
+    "output/chtml/",
+    "ui/",
+    "a11y/",
+    "sre/",
+    "adaptors/",
+)
 MARKER = TARGET / ".complete"
 
 

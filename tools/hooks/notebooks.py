@@ -14,8 +14,11 @@ the build with the page's path, the cell's line in it and the error.
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import html
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -29,6 +32,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
@@ -40,6 +44,13 @@ PAGE_SUFFIX = ".py"
 
 #: Seconds one cell may run before the build fails.
 CELL_TIMEOUT = 600
+
+_ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
+# nbconvert's placeholder alt text on figures that notebooks embed as SVG.
+_GENERIC_ALT = re.compile(
+    r'<img alt="No description has been provided for this image" '
+    r'src="data:image/svg\+xml;base64,(?P<data>[A-Za-z0-9+/=]+)"'
+)
 
 _used_cache_dirs: set[Path] = set()
 
@@ -82,6 +93,11 @@ def _describe_cell(source: Path, index: int, cell_count: int) -> str:
     return f"{source} (cell {index + 1} of {cell_count})"
 
 
+def _plain(text: str) -> str:
+    """Remove the ANSI colour codes that IPython puts into tracebacks."""
+    return _ANSI_ESCAPE.sub("", text)
+
+
 def _stderr_text(cell: Any) -> str:
     streams = [
         output.get("text", "")
@@ -98,6 +114,10 @@ def execute_page(source: Path, root: Path) -> nbformat.NotebookNode:
     writes to stderr.
     """
     notebook = jupytext.read(source)
+    # nbformat gives new cells random ids; numbered ids keep the notebook the same on every build.
+    for number, cell in enumerate(notebook.cells, start=1):
+        cell.id = f"cell-{number}"
+
     with tempfile.TemporaryDirectory() as runtime_dir:
         # Unix sockets in a private folder instead of TCP ports on localhost.
         kernel = KernelManager(
@@ -133,12 +153,13 @@ def _run_cells(
             try:
                 client.execute_cell(cell, index)
             except CellExecutionError as error:
-                raise PluginError(f"Error in {where}:\n{error}") from None
+                raise PluginError(f"Error in {where}:\n{_plain(str(error))}") from None
 
             stderr = _stderr_text(cell)
             if stderr:
                 raise PluginError(
-                    f"Output on stderr in {where}; pages must run without warnings:\n{stderr}"
+                    f"Output on stderr in {where}; pages must run without warnings:\n"
+                    + _plain(stderr)
                 )
     return notebook
 
@@ -196,6 +217,28 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         files.remove(file)
         files.append(notebook)
     return files
+
+
+def _figure_description(match: re.Match[str]) -> str:
+    """Return an img tag whose alt text lists the words in the SVG figure it shows."""
+    svg = base64.b64decode(match.group("data")).decode("utf-8", errors="replace")
+
+    # Matplotlib writes each text of a figure (title, labels, legend) as an SVG comment.
+    texts = [html.unescape(text.strip()) for text in re.findall(r"<!-- (.*?) -->", svg)]
+    # Tick labels are numbers, some written as mathtext such as $\mathdefault{10^{-3}}$.
+    words = [text for text in texts if re.search(r"[A-Za-z]{2}", text) and text[0] != "$"]
+    unique = list(dict.fromkeys(words))
+    description = "Figure: " + "; ".join(unique[:8]) if unique else "Figure"
+
+    data = match.group("data")
+    return f'<img alt="{html.escape(description)}" src="data:image/svg+xml;base64,{data}"'
+
+
+def on_page_content(page_html: str, page: Page, **kwargs: object) -> str:
+    """Give each figure of a notebook page an alt text from its title, labels and legend."""
+    if not (page.file.abs_src_path or "").endswith(".ipynb"):
+        return page_html
+    return _GENERIC_ALT.sub(_figure_description, page_html)
 
 
 def on_post_build(config: MkDocsConfig) -> None:
