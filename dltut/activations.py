@@ -240,7 +240,7 @@ def sigmoid(x: ArrayLike) -> NDArray[np.floating[Any]]:
 
 
 def sigmoid_derivative(x: ArrayLike) -> NDArray[np.floating[Any]]:
-    """Return the derivative of the sigmoid at each element: s(x) * (1 - s(x)).
+    r"""Return the derivative of the sigmoid at each element: s(x) * (1 - s(x)).
 
     Parameters
     ----------
@@ -250,16 +250,28 @@ def sigmoid_derivative(x: ArrayLike) -> NDArray[np.floating[Any]]:
     Returns
     -------
     numpy.ndarray
-        Float array of the shape of `x`, with values in [0, 0.25].
+        Float array of the shape of `x`, with values in [0, 0.25]. It is
+        0 only where the true value underflows float64 (|x| > 745).
+
+    Notes
+    -----
+    For large x, s(x) rounds to 1 and `s * (1 - s)` returns 0 although the
+    true value, about $e^{-x}$, is still a normal float. With
+    $e = e^{-|x|}$, the same derivative is $e / (1 + e)^2$, which has no
+    cancellation and no overflow; the derivative is even, so $|x|$ is
+    enough.
 
     Examples
     --------
+    >>> import numpy as np
     >>> from dltut import sigmoid_derivative
     >>> sigmoid_derivative([0.0])
     array([0.25])
+    >>> bool(sigmoid_derivative(40.0) > 0)
+    True
     """
-    s = sigmoid(x)
-    return np.asarray(s * (1 - s))
+    exp_neg_abs = np.exp(-np.abs(as_float_array(x, "x")))
+    return np.asarray(exp_neg_abs / (1 + exp_neg_abs) ** 2)
 
 
 def tanh(x: ArrayLike) -> NDArray[np.floating[Any]]:
@@ -291,7 +303,7 @@ def tanh(x: ArrayLike) -> NDArray[np.floating[Any]]:
 
 
 def tanh_derivative(x: ArrayLike) -> NDArray[np.floating[Any]]:
-    """Return the derivative of tanh at each element: 1 - tanh(x)^2.
+    r"""Return the derivative of tanh at each element: 1 - tanh(x)^2.
 
     Parameters
     ----------
@@ -301,13 +313,25 @@ def tanh_derivative(x: ArrayLike) -> NDArray[np.floating[Any]]:
     Returns
     -------
     numpy.ndarray
-        Float array of the shape of `x`, with values in (0, 1].
+        Float array of the shape of `x`, with values in [0, 1]. It is 0
+        only where the true value underflows float64 (|x| > 372).
+
+    Notes
+    -----
+    `1 - tanh(x)**2` returns 0 once tanh(x) rounds to 1, near |x| = 19,
+    although the true value is still a normal float. With
+    $e = e^{-2|x|}$, the same derivative is $4e / (1 + e)^2$, which has no
+    cancellation and no overflow.
 
     Examples
     --------
+    >>> import numpy as np
     >>> from dltut import tanh_derivative
     >>> tanh_derivative([0.0])
     array([1.])
+    >>> bool(tanh_derivative(20.0) > 0)
+    True
     """
-    t = tanh(x)
-    return np.asarray(1 - t * t)
+    # Squaring exp(-|x|) rather than computing exp(-2|x|) avoids an overflow in 2|x|.
+    exp_neg_2abs = np.exp(-np.abs(as_float_array(x, "x"))) ** 2
+    return np.asarray(4 * exp_neg_2abs / (1 + exp_neg_2abs) ** 2)

@@ -22,7 +22,6 @@ from numpy.typing import ArrayLike
 
 __all__ = ["COLORS", "function_and_derivative_figure", "plot_curves", "use_site_style"]
 
-#: Okabe-Ito colours, in the order in which curves receive them.
 COLORS: tuple[str, ...] = (
     "#0072B2",  # blue
     "#D55E00",  # vermillion
@@ -32,9 +31,18 @@ COLORS: tuple[str, ...] = (
     "#56B4E9",  # sky blue
     "#000000",  # black
 )
+"""The Okabe-Ito colours as hex strings, in the order in which curves receive them.
+
+Use them to colour a figure drawn with Matplotlib directly so that it
+matches the others: `ax.bar(x, y, color=COLORS[1])`.
+"""
 
 _STYLE: dict[str, Any] = {
     "figure.figsize": (6.4, 4.0),
+    # Figures are shown at the width of the text column, about 620 pixels, so
+    # a two-panel figure is scaled down; slightly larger text stays readable.
+    "font.size": 11.0,
+    "legend.fontsize": "medium",
     "figure.facecolor": "white",
     "axes.facecolor": "white",
     "axes.edgecolor": "#333333",
@@ -106,8 +114,12 @@ def plot_curves(
         The x values, a 1-d array.
     curves
         Maps each legend label to its y values, which have the length of `x`.
-    title, xlabel, ylabel
-        Text of the title and the axis labels.
+    title
+        Title of the axes.
+    xlabel
+        Label of the x axis.
+    ylabel
+        Label of the y axis.
     styles
         Optional Matplotlib format strings by label, such as `"--"` or `"o"`.
     ax

@@ -59,8 +59,11 @@ def tangent_line(
     slope
         The derivative of `func` at `a`, if known. By default it is
         estimated with `deriv(func, a, delta, method=method)`.
-    delta, method
-        Step and difference quotient for that estimate.
+    delta
+        Step of that estimate.
+    method
+        Difference quotient of that estimate: `"central"`, `"forward"` or
+        `"backward"`.
 
     Returns
     -------

@@ -22,6 +22,8 @@ def build_site(
     the project's `.cache/`, so the build starts cold.
     """
     environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    # The tests expect the default address, http://127.0.0.1:8000/.
+    environment.pop("DLTUT_SITE_URL", None)
     if cache_dir is not None:
         environment["DLTUT_CACHE_DIR"] = str(cache_dir)
     return subprocess.run(

@@ -459,3 +459,24 @@ def test_relu_clip_nan_propagates():
 
     assert np.isnan(result[0])
     assert result[1] == 0.0
+
+
+@pytest.mark.parametrize("x", [-300.0, -40.0, -19.5, 19.5, 40.0, 300.0])
+def test_sigmoid_derivative_accurate_in_tails(x):
+    # Independent form: sigmoid'(x) = 1 / (4 cosh(x/2)^2). The textbook
+    # s * (1 - s) returns 0 here because s rounds to 1 or 1 - s cancels.
+    expected = 1 / (4 * math.cosh(x / 2) ** 2)
+
+    # A few float64 roundings in each of the two formulas: 1e-14 relative.
+    assert sigmoid_derivative(x) == pytest.approx(expected, rel=1e-14)
+    assert expected > 0
+
+
+@pytest.mark.parametrize("x", [-300.0, -40.0, -19.5, 19.5, 40.0, 300.0])
+def test_tanh_derivative_accurate_in_tails(x):
+    # Independent form: tanh'(x) = 1 / cosh(x)^2, while 1 - tanh(x)^2 is 0 here.
+    expected = 1 / math.cosh(x) ** 2
+
+    # A few float64 roundings in each of the two formulas: 1e-14 relative.
+    assert tanh_derivative(x) == pytest.approx(expected, rel=1e-14)
+    assert expected > 0

@@ -214,3 +214,24 @@ def test_tutorial_figures_have_alt_text(built_site: Path, page: str) -> None:
     assert len(alts) == FIGURES[page]
     # Each figure is described by its title, labels and legend.
     assert all(alt.startswith("Figure: ") and len(alt) > 20 for alt in alts), alts
+
+
+@pytest.mark.parametrize("page", TUTORIAL_PAGES)
+def test_downloaded_notebook_links_absolute(built_site: Path, page: str) -> None:
+    notebook = json.loads((built_site / "tutorial" / page / f"{page}.ipynb").read_text())
+    links = [
+        link
+        for cell in notebook["cells"]
+        if cell["cell_type"] == "markdown"
+        for link in re.findall(r"\]\(([^)\s]+)\)", "".join(cell["source"]))
+    ]
+
+    # The site is built with its default address, http://127.0.0.1:8000/.
+    site_url = "http://127.0.0.1:8000/"
+    inside = [link for link in links if link.startswith(site_url)]
+    relative = [link for link in links if not link.startswith(("http://", "https://"))]
+    assert inside, f"{page}.ipynb links to no other page of the site"
+    assert relative == []
+    for link in inside:
+        path = link.removeprefix(site_url).split("#")[0]
+        assert (built_site / path / "index.html").is_file(), link

@@ -43,7 +43,11 @@ from dltut import (
     tanh,
     tanh_derivative,
 )
-from dltut.plotting import function_and_derivative_figure, plot_curves, use_site_style
+from dltut.plotting import (
+    function_and_derivative_figure,
+    plot_curves,
+    use_site_style,
+)
 
 use_site_style()
 np.set_printoptions(precision=4, suppress=True)
@@ -52,14 +56,35 @@ np.set_printoptions(precision=4, suppress=True)
 # All plots on this page use the same grid as the 2019 notebook,
 # `x = np.arange(-2, 2, 0.05)`. Two details of that grid matter later.
 # First, `np.arange` excludes its stop value, so the grid ends at 1.95, not 2.
-# Use `np.linspace(-2, 2, 81)` if you want both ends. Second, `np.arange` computes each
-# point as `start + i * step` in floating point, so the point that should be 0 is not
-# exactly 0.
+# Use `np.linspace(-2, 2, 81)` if you want both ends. Second, the point that should
+# be 0 is not exactly 0.
+#
+# The reason is not that `-2 + 40 * 0.05` is inexact: in float64 it rounds to exactly
+# 0. For a float step, `np.arange` does not multiply by `step` itself. It first
+# computes the spacing it will use as `(start + step) - start`. The sum `-2 + 0.05` is
+# rounded, so the spacing comes out as 0.050000000000000044, slightly more than 0.05.
+# The points are then `start + i * spacing`, and 40 of those slightly longer steps
+# overshoot 0 by $1.8 \times 10^{-15}$. The cell below repeats both computations.
 
 # %%
 x = np.arange(-2, 2, 0.05)
 print(f"{len(x)} points, from {x[0]:.2f} to {x[-1]:.2f}")
 print(f"the point nearest 0 is x[40] = {x[40]:.2e}")
+
+# The spacing np.arange uses for a float step. 17 significant digits
+# show every float64 exactly.
+spacing = (-2 + 0.05) - (-2)
+print(f"spacing used by np.arange: {spacing:.17g}")
+print(f"-2 + 40 * 0.05    = {-2 + 40 * 0.05:.2e}")
+print(f"-2 + 40 * spacing = {-2 + 40 * spacing:.2e}")
+
+# %%
+# Rebuilding the grid from that spacing repeats NumPy's arithmetic, so
+# it must match bit for bit. If a NumPy release changes how arange
+# fills a float array, this check fails and the paragraph above needs
+# updating.
+assert np.array_equal(x, -2 + np.arange(len(x)) * spacing)
+assert -2 + 40 * 0.05 == 0.0
 
 # %% [markdown]
 # ## Why a network needs a nonlinearity
@@ -72,7 +97,9 @@ print(f"the point nearest 0 is x[40] = {x[40]:.2e}")
 
 # %%
 rng = np.random.default_rng(0)
-W1, W2, v = rng.normal(size=(4, 3)), rng.normal(size=(2, 4)), rng.normal(size=3)
+W1 = rng.normal(size=(4, 3))
+W2 = rng.normal(size=(2, 4))
+v = rng.normal(size=3)
 
 two_layers = W2 @ (W1 @ v)
 one_layer = (W2 @ W1) @ v
@@ -85,8 +112,9 @@ print("one layer: ", one_layer)
 # general not equal to $M v$ for any single matrix $M$.
 
 # %%
-# The two groupings are equal in exact arithmetic, so they differ only by rounding:
-# a few units of float64's 2.2e-16, times the size of the values.
+# The two groupings are equal in exact arithmetic, so they differ only
+# by rounding: a few units of float64's 2.2e-16, times the size of the
+# values.
 collapse_error = np.max(np.abs(two_layers - one_layer))
 print(f"largest difference: {collapse_error:.1e}")
 assert collapse_error < 1e-12
@@ -109,17 +137,23 @@ assert collapse_error < 1e-12
 by_maximum = relu(x)
 by_clip = relu(x, method="clip")
 
-print("relu(x) at x = -1, -0.5, 0, 0.5, 1:", by_maximum[[20, 30, 40, 50, 60]])
-print("method='clip' equals the default:  ", np.array_equal(by_clip, by_maximum))
-print("np.clip(x, 0, None) equals it too: ", np.array_equal(np.clip(x, 0, None), by_maximum))
-print("x.clip(min=0) equals it too:       ", np.array_equal(x.clip(min=0), by_maximum))
+other_forms = {
+    "method='clip'": by_clip,
+    "np.clip(x, 0, None)": np.clip(x, 0, None),
+    "x.clip(min=0)": x.clip(min=0),
+}
+
+sample = by_maximum[[20, 30, 40, 50, 60]]
+print("relu(x) at x = -1, -0.5, 0, 0.5, 1:", sample)
+for label, values in other_forms.items():
+    same = np.array_equal(values, by_maximum)
+    print(f"{label:>19} equals the default: {same}")
 
 # %%
-# Each form returns either the input element or 0, with no arithmetic, so the
-# values must be bit-for-bit equal: no tolerance.
-assert np.array_equal(by_clip, by_maximum)
-assert np.array_equal(np.clip(x, 0, None), by_maximum)
-assert np.array_equal(x.clip(min=0), by_maximum)
+# Each form returns either the input element or 0, with no arithmetic,
+# so the values must be bit-for-bit equal: no tolerance.
+for label, values in other_forms.items():
+    assert np.array_equal(values, by_maximum), label
 
 # %% [markdown]
 # ### The derivative of ReLU
@@ -165,7 +199,10 @@ kink = np.argmin(np.abs(x))  # index of the grid point nearest 0
 figure = function_and_derivative_figure(
     x,
     relu(x),
-    {"exact (relu_derivative)": relu_exact, "numerical (deriv)": relu_numerical},
+    {
+        "exact (relu_derivative)": relu_exact,
+        "numerical (deriv)": relu_numerical,
+    },
     name="ReLU",
     derivative_styles=("-", "."),
 )
@@ -190,19 +227,24 @@ plt.show()
 delta = 0.001  # the default step of deriv
 near_kink = np.abs(x) < delta
 relu_error = np.abs(relu_numerical - relu_exact)
+relu_error_away = np.max(relu_error[~near_kink])
+relu_at_kink = relu_numerical[near_kink]
+kink_points = [f"{value:.1e}" for value in x[near_kink]]
 
-print("grid points within delta of the kink:", [f"{value:.1e}" for value in x[near_kink]])
-print(f"largest difference away from the kink: {np.max(relu_error[~near_kink]):.1e}")
-print("numerical derivative at the kink:    ", relu_numerical[near_kink])
+print("grid points within delta of the kink:", kink_points)
+print(f"largest difference away from the kink: {relu_error_away:.1e}")
+print("numerical derivative at the kink:    ", relu_at_kink)
 
 # %%
-# ReLU is linear on each side of 0, so away from the kink the central difference has
-# no truncation error. Only rounding remains, about 2.2e-16 * |x| / delta, which is
-# below 1e-12 on this grid, so 1e-10 leaves a wide margin.
-assert np.max(relu_error[~near_kink]) < 1e-10
-# At the kink the estimate is (0 + 1) / 2, shifted by x / (2 * delta) ~ 1e-12
-# because the grid point is 1.8e-15 rather than exactly 0.
-assert np.all(np.abs(relu_numerical[near_kink] - 0.5) < 1e-10)
+# ReLU is linear on each side of 0, so away from the kink the central
+# difference has no truncation error. Only rounding remains, about
+# 2.2e-16 * |x| / delta, which is below 1e-12 on this grid, so 1e-10
+# leaves a wide margin.
+assert relu_error_away < 1e-10
+# At the kink the estimate is (0 + 1) / 2, shifted by
+# x / (2 * delta) ~ 1e-12 because the grid point is 1.8e-15 rather
+# than exactly 0.
+assert np.all(np.abs(relu_at_kink - 0.5) < 1e-10)
 
 # %% [markdown]
 # ## Leaky ReLU
@@ -245,11 +287,12 @@ print("Leaky ReLU derivative:", leaky_relu_derivative(unit_inputs))
 
 # %%
 piecewise = np.where(x >= 0, x, 0.2 * x)
-print("maximum form equals piecewise form:", np.array_equal(leaky_relu(x), piecewise))
+same = np.array_equal(leaky_relu(x), piecewise)
+print("maximum form equals piecewise form:", same)
 
 # %%
-# Both forms pick, for each element, either x or 0.2 * x computed the same way,
-# so they must be bit-for-bit equal: no tolerance.
+# Both forms pick, for each element, either x or 0.2 * x computed the
+# same way, so they must be bit-for-bit equal: no tolerance.
 assert np.array_equal(leaky_relu(x), piecewise)
 
 # %% [markdown]
@@ -259,8 +302,10 @@ assert np.array_equal(leaky_relu(x), piecewise)
 
 # %%
 two_points = np.array([-2.0, 2.0])
-print("maximum form, slope 1.5:  ", np.maximum(1.5 * two_points, two_points))
-print("piecewise form, slope 1.5:", np.where(two_points >= 0, two_points, 1.5 * two_points))
+by_max_form = np.maximum(1.5 * two_points, two_points)
+by_pieces = np.where(two_points >= 0, two_points, 1.5 * two_points)
+print("maximum form, slope 1.5:  ", by_max_form)
+print("piecewise form, slope 1.5:", by_pieces)
 
 try:
     leaky_relu(two_points, slope=1.5)
@@ -282,7 +327,10 @@ leaky_numerical = deriv(leaky_relu, x)
 figure = function_and_derivative_figure(
     x,
     leaky_relu(x),
-    {"exact (leaky_relu_derivative)": leaky_exact, "numerical (deriv)": leaky_numerical},
+    {
+        "exact (leaky_relu_derivative)": leaky_exact,
+        "numerical (deriv)": leaky_numerical,
+    },
     name="Leaky ReLU (slope 0.2)",
     derivative_styles=("-", "."),
 )
@@ -298,14 +346,18 @@ plt.show()
 
 # %%
 leaky_error = np.abs(leaky_numerical - leaky_exact)
-print(f"largest difference away from the kink: {np.max(leaky_error[~near_kink]):.1e}")
-print("numerical derivative at the kink:    ", leaky_numerical[near_kink])
+leaky_error_away = np.max(leaky_error[~near_kink])
+leaky_at_kink = leaky_numerical[near_kink]
+
+print(f"largest difference away from the kink: {leaky_error_away:.1e}")
+print("numerical derivative at the kink:    ", leaky_at_kink)
 
 # %%
-# Linear on each side of 0 again, so only rounding error remains away from the kink.
-assert np.max(leaky_error[~near_kink]) < 1e-10
+# Linear on each side of 0 again, so only rounding error remains away
+# from the kink.
+assert leaky_error_away < 1e-10
 # At the kink the estimate is the average slope (0.2 + 1) / 2.
-assert np.all(np.abs(leaky_numerical[near_kink] - 0.6) < 1e-10)
+assert np.all(np.abs(leaky_at_kink - 0.6) < 1e-10)
 
 # %% [markdown]
 # ## Sigmoid
@@ -342,7 +394,10 @@ sigmoid_numerical = deriv(sigmoid, x)
 function_and_derivative_figure(
     x,
     sigmoid(x),
-    {"exact (sigmoid_derivative)": sigmoid_exact, "numerical (deriv)": sigmoid_numerical},
+    {
+        "exact (sigmoid_derivative)": sigmoid_exact,
+        "numerical (deriv)": sigmoid_numerical,
+    },
     name="sigmoid",
 )
 plt.show()
@@ -361,8 +416,9 @@ print(f"largest difference:            {sigmoid_error:.2e}")
 print(f"predicted, h**2 / 6 * |f'''|:  {sigmoid_predicted:.2e}")
 
 # %%
-# The truncation error is about delta**2 / 6 * max|f'''| = 2.1e-8 (computed above),
-# and rounding adds about 2.2e-16 / delta = 2e-13. 1e-6 leaves a wide margin.
+# The truncation error is about delta**2 / 6 * max|f'''| = 2.1e-8
+# (computed above), and rounding adds about 2.2e-16 / delta = 2e-13.
+# 1e-6 leaves a wide margin.
 assert sigmoid_error < 1e-6
 
 # %% [markdown]
@@ -415,8 +471,9 @@ print("dltut.sigmoid at x = -1000, 0, 1000:", stable_values)
 print("warnings raised:", len(caught))
 
 # %%
-# sigmoid(-1000) is about 5e-435, below the smallest float64, so it rounds to 0;
-# sigmoid(1000) rounds to 1. Exact comparisons are therefore correct here.
+# sigmoid(-1000) is about 5e-435, below the smallest float64, so it
+# rounds to 0, and sigmoid(1000) rounds to 1. Exact comparisons are
+# therefore correct here.
 assert len(caught) == 0
 assert np.array_equal(stable_values, [0.0, 0.5, 1.0])
 
@@ -433,7 +490,8 @@ assert np.array_equal(stable_values, [0.0, 0.5, 1.0])
 
 # %%
 for point in (0.0, 2.0, 5.0, 10.0):
-    print(f"sigmoid'({point:4.1f}) = {float(sigmoid_derivative(point)):.1e}")
+    slope = float(sigmoid_derivative(point))
+    print(f"sigmoid'({point:4.1f}) = {slope:.1e}")
 print(f"largest sigmoid' on the grid: {np.max(sigmoid_exact):.4f}")
 
 # %% [markdown]
@@ -443,7 +501,9 @@ print(f"largest sigmoid' on the grid: {np.max(sigmoid_exact):.4f}")
 
 # %%
 for layers in (1, 5, 10, 20):
-    print(f"{layers:2d} layers: gradient factor at most {0.25**layers:.1e}")
+    label = f"{layers} layer" if layers == 1 else f"{layers} layers"
+    factor = 0.25**layers
+    print(f"{label:>9}: gradient factor at most {factor:.1e}")
 
 # %% [markdown]
 # This *vanishing gradient* makes the early layers of a deep sigmoid network learn very
@@ -480,8 +540,8 @@ identity_error = np.max(np.abs(tanh(x) - (2 * sigmoid(2 * x) - 1)))
 print(f"largest |tanh(x) - (2 sigmoid(2x) - 1)|: {identity_error:.1e}")
 
 # %%
-# The two sides are computed in different ways, so they differ by rounding:
-# a few units of 2.2e-16 for values of size at most 1.
+# The two sides are computed in different ways, so they differ by
+# rounding: a few units of 2.2e-16 for values of size at most 1.
 assert identity_error < 1e-12
 
 # %% [markdown]
@@ -507,7 +567,10 @@ tanh_numerical = deriv(tanh, x)
 function_and_derivative_figure(
     x,
     tanh(x),
-    {"exact (tanh_derivative)": tanh_exact, "numerical (deriv)": tanh_numerical},
+    {
+        "exact (tanh_derivative)": tanh_exact,
+        "numerical (deriv)": tanh_numerical,
+    },
     name="tanh",
 )
 plt.show()
@@ -523,8 +586,9 @@ print(f"largest difference:            {tanh_error:.2e}")
 print(f"predicted, h**2 / 6 * |f'''|:  {tanh_predicted:.2e}")
 
 # %%
-# The truncation error is about delta**2 / 6 * max|f'''| = 3.3e-7 (computed above),
-# and rounding adds about 2e-13. 1e-6 is three times the prediction.
+# The truncation error is about delta**2 / 6 * max|f'''| = 3.3e-7
+# (computed above), and rounding adds about 2e-13. 1e-6 is three times
+# the prediction.
 assert tanh_error < 1e-6
 
 # %% [markdown]
@@ -555,12 +619,12 @@ plt.show()
 # | Function | Range | Derivative | Typical use |
 # |---|---|---|---|
 # | ReLU | $[0, \infty)$ | 0 for $x \le 0$, else 1 | hidden layers (default choice) |
-# | Leaky ReLU | $(-\infty, \infty)$ | $a$ for $x \le 0$, else 1 | hidden layers where ReLUs die |
+# | Leaky ReLU | $(-\infty, \infty)$ for $a > 0$ | $a$ for $x \le 0$, else 1 | where ReLUs die |
 # | sigmoid | $(0, 1)$ | $\sigma(x)(1 - \sigma(x)) \le 1/4$ | probability of a binary output |
 # | tanh | $(-1, 1)$ | $1 - \tanh^2(x) \le 1$ | hidden state of recurrent networks |
 #
 # ## Next
 #
 # Every derivative check on this page relied on `deriv` and a tolerance taken from its
-# error. [Derivatives](../02-derivatives/) looks at `deriv` itself: the difference
-# quotients it computes and the error they make.
+# error. [Numerical derivatives](../02-derivatives/) looks at `deriv` itself: the
+# difference quotients it computes and the error they make.

@@ -75,7 +75,8 @@ scores = np.array([3.0, 1.0, 0.2])
 probabilities = softmax(scores)
 
 print("probabilities:", probabilities)
-print("sum:", float(probabilities.sum()))  # all digits, as the 2019 tutorial printed it
+# All digits of the sum, as the 2019 tutorial printed it.
+print("sum:", float(probabilities.sum()))
 
 # %% [markdown]
 # The largest score, 3.0, gets about 84% of the probability, although it leads
@@ -90,12 +91,14 @@ print("sum:", float(probabilities.sum()))  # all digits, as the 2019 tutorial pr
 # $1 - 2^{-53}$: exactly one unit in the last place (ulp) away.
 
 # %%
-ulp_below_one = 1.0 - np.nextafter(1.0, 0.0)  # the gap between 1 and the float64 just below it
+# The gap between 1 and the float64 just below it.
+ulp_below_one = 1.0 - np.nextafter(1.0, 0.0)
 distance_in_ulps = abs(probabilities.sum() - 1.0) / ulp_below_one
 print(f"1 - sum = {1.0 - probabilities.sum():.3e}")
 print(f"distance from 1 in ulps: {distance_in_ulps:.0f}")
 
-# Adding d rounded values can be off by about d rounding errors, so allow d ulps.
+# Adding d rounded values can be off by about d rounding errors, so
+# allow d ulps.
 assert distance_in_ulps <= len(scores)
 
 # %% [markdown]
@@ -110,7 +113,10 @@ assert distance_in_ulps <= len(scores)
 # %%
 by_hand = np.exp(scores) / np.sum(np.exp(scores))
 difference = np.max(np.abs(probabilities - by_hand))
-print(f"largest difference from the formula typed in directly: {difference:.1e}")
+print(
+    "largest difference from the formula typed in directly:",
+    f"{difference:.1e}",
+)
 
 # A few rounding steps of relative size eps each, on values at most 1.
 assert difference <= 4 * np.finfo(np.float64).eps
@@ -133,9 +139,12 @@ assert difference <= 4 * np.finfo(np.float64).eps
 # The first three are easy to check on the example:
 
 # %%
-print("all in (0, 1):", bool(np.all((probabilities > 0) & (probabilities < 1))))
+in_open_interval = np.all((probabilities > 0) & (probabilities < 1))
+same_order = np.all(np.argsort(probabilities) == np.argsort(scores))
+
+print("all in (0, 1):", bool(in_open_interval))
 print("sum:", f"{probabilities.sum():.12f}")
-print("same order as the scores:", bool(np.all(np.argsort(probabilities) == np.argsort(scores))))
+print("same order as the scores:", bool(same_order))
 
 # %% [markdown]
 # ### Shifting the scores changes nothing
@@ -186,10 +195,23 @@ bar_width = 0.8 / len(temperatures)
 
 for k, (t, p) in enumerate(by_temperature.items()):
     offset = (k - (len(temperatures) - 1) / 2) * bar_width
-    ax.bar(classes + offset, p, width=bar_width, color=COLORS[k], label=f"T = {t:g}")
+    ax.bar(
+        classes + offset,
+        p,
+        width=bar_width,
+        color=COLORS[k],
+        label=f"T = {t:g}",
+    )
 
-ax.axhline(1 / len(scores), color="#555555", linestyle=":", linewidth=1.2, label="uniform, 1/d")
-ax.set_xticks(classes, [f"class {i}\nscore {z:g}" for i, z in enumerate(scores)])
+ax.axhline(
+    1 / len(scores),
+    color="#555555",
+    linestyle=":",
+    linewidth=1.2,
+    label="uniform, 1/d",
+)
+tick_labels = [f"class {i}\nscore {z:g}" for i, z in enumerate(scores)]
+ax.set_xticks(classes, tick_labels)
 ax.set_ylim(0, 1)
 ax.set_title("softmax(z / T) for the scores [3.0, 1.0, 0.2]")
 ax.set_xlabel("class and its score")
@@ -204,7 +226,10 @@ plt.show()
 
 # %%
 def naive_softmax(x):
-    """Softmax as written in the 2019 tutorial: correct maths, unsafe in floating point."""
+    """Return softmax as written in the 2019 tutorial.
+
+    The maths is correct, but the code is unsafe in floating point.
+    """
     return np.exp(x) / np.sum(np.exp(x), axis=0)
 
 
@@ -218,7 +243,10 @@ def naive_softmax(x):
 # %%
 large_scores = np.array([1000.0, 1001.0, 1002.0])
 
-with np.errstate(over="warn", invalid="warn"), warnings.catch_warnings(record=True) as caught:
+with (
+    np.errstate(over="warn", invalid="warn"),
+    warnings.catch_warnings(record=True) as caught,
+):
     warnings.simplefilter("always")
     naive_result = naive_softmax(large_scores)
 
@@ -246,7 +274,8 @@ print(f"log of it:       {np.log(largest_float):.2f}")
 # is far lower:
 
 # %%
-print(f"log of the largest float32: {np.log(np.finfo(np.float32).max):.2f}")
+largest_float32 = np.finfo(np.float32).max
+print(f"log of the largest float32: {np.log(largest_float32):.2f}")
 
 # %% [markdown]
 # Very negative scores fail in the mirror-image way. $e^{-1000}$ is far below
@@ -256,7 +285,10 @@ print(f"log of the largest float32: {np.log(np.finfo(np.float32).max):.2f}")
 # %%
 very_negative_scores = np.array([-1000.0, -1001.0])
 
-with np.errstate(under="warn", invalid="warn"), warnings.catch_warnings(record=True) as caught:
+with (
+    np.errstate(under="warn", invalid="warn"),
+    warnings.catch_warnings(record=True) as caught,
+):
     warnings.simplefilter("always")
     naive_result = naive_softmax(very_negative_scores)
 
@@ -346,10 +378,12 @@ print("axis=-1, row sums:   ", by_rows.sum(axis=1))
 # %%
 changed_batch = batch_scores.copy()
 changed_batch[0] = [5.0, 5.0, 5.0, 5.0]
+changed_by_columns = naive_softmax(changed_batch)
+changed_by_rows = softmax(changed_batch)
 
 print("third example, axis=0,  original batch:", by_columns[2])
-print("third example, axis=0,  changed batch: ", naive_softmax(changed_batch)[2])
-print("third example, axis=-1, changed batch: ", softmax(changed_batch)[2])
+print("third example, axis=0,  changed batch: ", changed_by_columns[2])
+print("third example, axis=-1, changed batch: ", changed_by_rows[2])
 
 # %% [markdown]
 # The heat maps show the two results side by side. On the left each column
@@ -372,7 +406,14 @@ for ax, (values, title) in zip(axes, panels, strict=True):
     ax.set_yticks(range(values.shape[0]))
     for (row, column), value in np.ndenumerate(values):
         text_color = "white" if value > 0.6 else "black"
-        ax.text(column, row, f"{value:.2f}", ha="center", va="center", color=text_color)
+        ax.text(
+            column,
+            row,
+            f"{value:.2f}",
+            ha="center",
+            va="center",
+            color=text_color,
+        )
 
 fig.colorbar(image, ax=axes, label="probability")
 plt.show()
@@ -410,9 +451,14 @@ for warning in caught:
 # is ever formed:
 #
 # $$
-# \log \operatorname{softmax}(z)_i = z_i - \log \sum_{j=1}^{d} e^{z_j}
-# = (z_i - m) - \log \sum_{j=1}^{d} e^{z_j - m},
-# \quad m = \max_j z_j .
+# \log \operatorname{softmax}(z)_i = z_i - \log \sum_{j=1}^{d} e^{z_j}.
+# $$
+#
+# Subtracting $m = \max_j z_j$ from every score inside the sum and adding it
+# back outside gives the same value in a form that is safe to compute:
+#
+# $$
+# \log \operatorname{softmax}(z)_i = (z_i - m) - \log \sum_{j=1}^{d} e^{z_j - m}.
 # $$
 #
 # The term $m + \log \sum_j e^{z_j - m}$ is the *log-sum-exp* of the scores,
@@ -423,7 +469,8 @@ for warning in caught:
 
 # %%
 print("log_softmax([0, -1000]) =", log_softmax(lopsided_scores))
-print(f"cross-entropy if the true class is 1: {-log_softmax(lopsided_scores)[1]:.1f}")
+loss = -log_softmax(lopsided_scores)[1]
+print(f"cross-entropy if the true class is 1: {loss:.1f}")
 
 # %% [markdown]
 # The log-probability $-1000$ is correct to every printed digit: the exact
@@ -445,10 +492,12 @@ test_cases = {
 }
 
 for name, case in test_cases.items():
-    difference = np.max(np.abs(np.exp(log_softmax(case)) - softmax(case)))
+    recovered = np.exp(log_softmax(case))
+    difference = np.max(np.abs(recovered - softmax(case)))
     print(f"{name:>20}: largest difference {difference:.1e}")
 
-    # Log-probabilities up to about 10 in size carry up to about 10 eps of rounding error.
+    # Log-probabilities up to about 10 in size carry up to about 10 eps
+    # of rounding error.
     assert difference <= 1e-14
 
 # %% [markdown]
@@ -484,9 +533,10 @@ print(jacobian)
 # %% [markdown]
 # To check the formula, build the Jacobian numerically, one column at a time.
 # Column $j$ is the derivative of the whole output vector with respect to
-# $z_j$. A central difference, as on the [Derivatives](../02-derivatives/)
-# page, estimates it by nudging $z_j$ up and down by a step $h$, which means
-# adding $\pm h$ times the $j$-th unit vector (a row of `np.eye`) to $z$.
+# $z_j$. A central difference, as on the
+# [Numerical derivatives](../02-derivatives/) page, estimates it by nudging
+# $z_j$ up and down by a step $h$, which means adding $\pm h$ times the $j$-th
+# unit vector (a row of `np.eye`) to $z$.
 
 # %%
 step = 1e-6
@@ -498,9 +548,13 @@ for j, unit_vector in enumerate(np.eye(len(point))):
     numerical_jacobian[:, j] = (forward - backward) / (2 * step)
 
 difference = np.max(np.abs(numerical_jacobian - jacobian))
-print(f"largest difference from the central-difference Jacobian: {difference:.1e}")
+print(
+    "largest difference from the central-difference Jacobian:",
+    f"{difference:.1e}",
+)
 
-# With h = 1e-6, rounding contributes about eps / h = 2e-10 and truncation about h**2 = 1e-12.
+# With h = 1e-6, rounding contributes about eps / h = 2e-10 and
+# truncation about h**2 = 1e-12.
 assert difference <= 1e-8
 
 # %% [markdown]
@@ -511,11 +565,17 @@ assert difference <= 1e-8
 # total cannot change. ($J$ is symmetric, so the two statements agree.)
 
 # %%
-print("row sums:   ", np.array2string(jacobian.sum(axis=1), formatter={"float": "{:.1e}".format}))
-print("column sums:", np.array2string(jacobian.sum(axis=0), formatter={"float": "{:.1e}".format}))
+row_sums = jacobian.sum(axis=1)
+column_sums = jacobian.sum(axis=0)
+with np.printoptions(formatter={"float": "{:.1e}".format}):
+    print("row sums:   ", row_sums)
+    print("column sums:", column_sums)
 
-# Each entry is at most 1/4 in size, so the sum of d of them is within a few eps of 0.
-assert np.max(np.abs(jacobian.sum(axis=1))) <= len(point) * np.finfo(np.float64).eps
+# Each entry is at most 1/4 in size, so the sum of d of them is within
+# a few eps of 0.
+sum_tolerance = len(point) * np.finfo(np.float64).eps
+assert np.max(np.abs(row_sums)) <= sum_tolerance
+assert np.max(np.abs(column_sums)) <= sum_tolerance
 
 # %% [markdown]
 # This Jacobian is rarely built in full when training. Combined with the
@@ -538,8 +598,11 @@ gradient_by_formula = s - np.eye(len(point))[true_class]
 print("chain rule:  ", gradient_by_chain_rule)
 print("s - one_hot: ", gradient_by_formula)
 
-# Both are a few rounding steps away from the same values, all at most 1 in size.
-assert np.max(np.abs(gradient_by_chain_rule - gradient_by_formula)) <= 8 * np.finfo(np.float64).eps
+# Both are a few rounding steps away from the same values, all at most
+# 1 in size.
+gradient_difference = gradient_by_chain_rule - gradient_by_formula
+eps = np.finfo(np.float64).eps
+assert np.max(np.abs(gradient_difference)) <= 8 * eps
 
 # %% [markdown]
 # ## Next steps
@@ -551,7 +614,7 @@ assert np.max(np.abs(gradient_by_chain_rule - gradient_by_formula)) <= 8 * np.fi
 #
 # - The [Activation functions](../01-activations/) page covers the
 #   elementwise functions used in the hidden layers: ReLU, sigmoid, tanh.
-# - The [Derivatives](../02-derivatives/) page covers the central
+# - The [Numerical derivatives](../02-derivatives/) page covers the central
 #   difference used above and how the choice of its step trades truncation
 #   error against rounding error.
 # - The [API reference](../../reference/) documents

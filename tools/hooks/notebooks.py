@@ -24,6 +24,7 @@ import sys
 import tempfile
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import jupytext
 import nbformat
@@ -46,6 +47,7 @@ PAGE_SUFFIX = ".py"
 CELL_TIMEOUT = 600
 
 _ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
+_MARKDOWN_LINK = re.compile(r"\]\((?P<target>[^)\s]+)\)")
 # nbconvert's placeholder alt text on figures that notebooks embed as SVG.
 _GENERIC_ALT = re.compile(
     r'<img alt="No description has been provided for this image" '
@@ -239,6 +241,39 @@ def on_page_content(page_html: str, page: Page, **kwargs: object) -> str:
     if not (page.file.abs_src_path or "").endswith(".ipynb"):
         return page_html
     return _GENERIC_ALT.sub(_figure_description, page_html)
+
+
+def _absolute_links(source: str, page_url: str) -> str:
+    """Turn relative Markdown links in `source` into absolute URLs from `page_url`."""
+
+    def absolute(match: re.Match[str]) -> str:
+        target = match.group("target")
+        if urlsplit(target).scheme or target.startswith("#"):
+            return match.group(0)
+        return f"]({urljoin(page_url, target)})"
+
+    return _MARKDOWN_LINK.sub(absolute, source)
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    """Make the links in the downloadable copy of a notebook work outside the site.
+
+    mkdocs-jupyter has copied the notebook next to the page. Its links are
+    relative to the page's URL, which a notebook opened in Jupyter does not
+    have, so they become absolute URLs of the site.
+    """
+    source = page.file.abs_src_path or ""
+    if not source.endswith(".ipynb") or not page.canonical_url:
+        return output
+
+    copy = Path(page.file.abs_dest_path).parent / Path(source).name
+    if copy.exists():
+        notebook = nbformat.read(copy, as_version=4)  # type: ignore[no-untyped-call]
+        for cell in notebook.cells:
+            if cell.cell_type == "markdown":
+                cell.source = _absolute_links(cell.source, page.canonical_url)
+        nbformat.write(notebook, copy)  # type: ignore[no-untyped-call]
+    return output
 
 
 def on_post_build(config: MkDocsConfig) -> None:
