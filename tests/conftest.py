@@ -12,6 +12,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
+#: The tutorial pages, by the name of their script in docs/tutorial/.
+TUTORIAL_PAGES = sorted(path.stem for path in (ROOT / "docs" / "tutorial").glob("*.py"))
+
 
 def build_site(
     site_dir: Path, *, cache_dir: Path | None = None, config: Path = ROOT / "mkdocs.yml"

@@ -27,19 +27,13 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, TUTORIAL_PAGES
 from tools.hooks.formulas import find_formulas
 
 pytestmark = pytest.mark.browser
 
-PAGES = [
-    "",
-    "tutorial/01-activations/",
-    "tutorial/02-derivatives/",
-    "tutorial/03-softmax/",
-    "reference/",
-]
-TUTORIAL_PAGES = [page for page in PAGES if page.startswith("tutorial/")]
+TUTORIAL_PATHS = [f"tutorial/{name}/" for name in TUTORIAL_PAGES]
+PAGES = ["", *TUTORIAL_PATHS, "reference/"]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 
 INSTALL_HINT = (
@@ -196,7 +190,7 @@ def test_page_formulas_all_rendered(visits: dict, built_site: Path, path: str) -
     assert visit.count("mjx-merror") == 0
 
 
-@pytest.mark.parametrize("path", TUTORIAL_PAGES)
+@pytest.mark.parametrize("path", TUTORIAL_PATHS)
 def test_tutorial_has_formulas(built_site: Path, path: str) -> None:
     # Guards the test above against a page whose formulas were all lost.
     assert expected_formulas(built_site, path) >= 20
@@ -218,7 +212,7 @@ def test_page_figures_drawn(visits: dict, path: str, scheme: str) -> None:
 
     assert all(size["loaded"] for size in sizes)
     assert all(size["width"] > 0 and size["height"] > 0 for size in sizes)
-    if path in TUTORIAL_PAGES:
+    if path in TUTORIAL_PATHS:
         assert sizes, f"{path} shows no figure"
 
 
@@ -231,7 +225,7 @@ def test_dark_mode_applies(visits: dict, path: str) -> None:
     assert scheme == "slate"
 
 
-@pytest.mark.parametrize("path", TUTORIAL_PAGES)
+@pytest.mark.parametrize("path", TUTORIAL_PATHS)
 def test_dark_mode_figures_legible(visits: dict, path: str) -> None:
     from PIL import Image
 
@@ -250,7 +244,7 @@ def test_dark_mode_figures_legible(visits: dict, path: str) -> None:
         assert dark > 0.002, f"figure {index} on {path} shows no dark text or lines"
 
 
-@pytest.mark.parametrize("path", TUTORIAL_PAGES)
+@pytest.mark.parametrize("path", TUTORIAL_PATHS)
 def test_copy_button_copies_code_only(browser: Any, site_url: str, built_site: Path, path: str):
     name = path.strip("/").split("/")[-1]
     notebook = json.loads((built_site / path / f"{name}.ipynb").read_text(encoding="utf-8"))
@@ -304,3 +298,20 @@ def test_math_rendered_after_instant_navigation(browser: Any, site_url: str, bui
 
     assert errors == 0
     assert not reloaded
+
+
+def test_copy_button_strips_doctest_prompts(browser: Any, site_url: str) -> None:
+    visit = PageVisit(browser, site_url, "reference/")
+    try:
+        example = visit.page.locator(".doc .highlight", has_text=">>>").first
+        shown = example.locator("code").inner_text()
+        example.hover()
+        # Material's copy button for the block.
+        example.locator("button[data-clipboard-target]").click()
+        copied = visit.page.evaluate("() => navigator.clipboard.readText()")
+    finally:
+        visit.close()
+
+    code_lines = [line[4:] for line in shown.splitlines() if line.startswith((">>> ", "... "))]
+    assert ">>>" in shown
+    assert copied.splitlines() == code_lines

@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import json
 import re
-import textwrap
 from pathlib import Path
 
 import pytest
 
 import dltut
-from tests.conftest import ROOT, build_site
+from tests.conftest import TUTORIAL_PAGES, build_site
 
 pytestmark = pytest.mark.docs
-
-TUTORIAL_PAGES = ["01-activations", "02-derivatives", "03-softmax"]
 
 # Figures each page draws: one per activation and a comparison of all four;
 # the tangent, the error against the step and the accurate methods; the
@@ -149,44 +146,6 @@ def test_pages_load_mathjax_from_site(built_site: Path) -> None:
         assert re.search(r'<script src="[./]*assets/vendor/mathjax/tex-chtml\.js', html), page
         assert "cdnjs" not in html, page
     assert (built_site / "assets" / "vendor" / "mathjax" / "tex-chtml.js").is_file()
-
-
-BROKEN_PAGE = """\
-    # %% [markdown]
-    # # A page with a failing cell
-
-    # %%
-    value = 1
-
-    # %%
-    raise RuntimeError("this cell fails on purpose")
-"""
-
-
-def test_failing_cell_names_page_and_line(tmp_path: Path) -> None:
-    (tmp_path / "docs" / "tutorial").mkdir(parents=True)
-    (tmp_path / "docs" / "index.md").write_text("# Home\n")
-    (tmp_path / "docs" / "tutorial" / "01-broken.py").write_text(textwrap.dedent(BROKEN_PAGE))
-    (tmp_path / "mkdocs.yml").write_text(
-        textwrap.dedent(f"""\
-            site_name: broken
-            nav: [index.md, tutorial/01-broken.ipynb]
-            plugins:
-              - mkdocs-jupyter:
-                  include: ["*.ipynb"]
-            hooks:
-              - {ROOT / "tools" / "hooks" / "notebooks.py"}
-            """)
-    )
-
-    process = build_site(
-        tmp_path / "site", cache_dir=tmp_path / "cache", config=tmp_path / "mkdocs.yml"
-    )
-    output = process.stdout + process.stderr
-
-    assert process.returncode != 0
-    assert "docs/tutorial/01-broken.py:7" in output
-    assert "this cell fails on purpose" in output
 
 
 def test_two_clean_builds_identical(built_site: Path, tmp_path: Path) -> None:
