@@ -26,7 +26,16 @@ FloatArray = NDArray[np.floating[Any]]
 
 @dataclass(frozen=True)
 class Dataset:
-    """Training and test examples: features `x_*` of shape (n, d), targets `y_*` of shape (n,)."""
+    """Training and test examples: features `x_*` of shape (n, d), targets `y_*` of shape (n,).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dltut.data import Dataset
+    >>> data = Dataset(np.zeros((3, 2)), np.zeros(3), np.ones((1, 2)), np.ones(1), ("a", "b"))
+    >>> data.x_train.shape, data.feature_names
+    ((3, 2), ('a', 'b'))
+    """
 
     x_train: FloatArray
     y_train: FloatArray

@@ -17,10 +17,23 @@ from tests.conftest import TUTORIAL_PAGES, build_site
 
 pytestmark = pytest.mark.docs
 
-# Figures each page draws: one per activation and a comparison of all four;
-# the tangent, the error against the step and the accurate methods; the
-# temperature bars and the batch heat maps.
-FIGURES = {"01-activations": 5, "02-derivatives": 3, "03-softmax": 2}
+# Figures each page draws; a page that loses one fails the tests below.
+FIGURES = {
+    # One per activation and a comparison of all four.
+    "01-activations": 5,
+    # The tangent, the error against the step, the accurate methods.
+    "02-derivatives": 3,
+    # The temperature bars and the batch heat maps.
+    "03-softmax": 2,
+    "04-chain-rule": 2,
+    "05-several-inputs": 2,
+    # The model's graph and the graph of x * x.
+    "06-computational-graphs": 2,
+    # Loss curves, predicted against actual, learning rates.
+    "07-linear-regression": 3,
+    # Loss curves on the diabetes data, the sin(x) fit.
+    "08-neural-network": 2,
+}
 
 
 def page_html(site: Path, page: str) -> str:

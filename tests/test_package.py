@@ -13,9 +13,32 @@ import pytest
 
 import dltut
 
-SUBMODULES = ["activations", "calculus", "logits", "plotting", "tangent"]
-# The figure helpers are not re-exported: they are imported from dltut.plotting.
-REEXPORTED_SUBMODULES = ["activations", "calculus", "logits", "tangent"]
+SUBMODULES = [
+    "activations",
+    "calculus",
+    "chain",
+    "data",
+    "gradients",
+    "graph",
+    "graph_plot",
+    "logits",
+    "mlp",
+    "multivariate",
+    "plotting",
+    "regression",
+    "tangent",
+]
+# The modules with generic names (data, graph, mlp, plotting) are imported by name.
+REEXPORTED_SUBMODULES = [
+    "activations",
+    "calculus",
+    "chain",
+    "gradients",
+    "logits",
+    "multivariate",
+    "regression",
+    "tangent",
+]
 
 PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
 
