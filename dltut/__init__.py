@@ -17,6 +17,10 @@ These modules are imported by name, because their names are generic:
 - `dltut.graph` and `dltut.graph_plot`: a computational graph with
   reverse-mode automatic differentiation, and its drawing
 - `dltut.mlp`: a neural network with one hidden layer, written out by hand
+- `dltut.nn`: operations, layers, losses and networks with backward passes
+- `dltut.optim`: SGD, momentum and learning-rate schedules
+- `dltut.train`: mini-batches, the training loop and its history
+- `dltut.metrics`: accuracy and the confusion matrix
 - `dltut.data`: data sets that ship with installed packages, splits, scaling
 - `dltut.plotting`: the figure helpers used by the site
 """

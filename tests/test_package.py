@@ -22,11 +22,15 @@ SUBMODULES = [
     "graph",
     "graph_plot",
     "logits",
+    "metrics",
     "mlp",
     "multivariate",
+    "nn",
+    "optim",
     "plotting",
     "regression",
     "tangent",
+    "train",
 ]
 # The modules with generic names (data, graph, mlp, plotting) are imported by name.
 REEXPORTED_SUBMODULES = [
