@@ -55,8 +55,9 @@ def numerical_jacobian(
 
     $$J_{ij} \approx \frac{f_i(x + h e_j) - f_i(x - h e_j)}{2h},$$
 
-    so the cost is two calls of `func` per input coordinate. `func` is
-    called on copies; `x` is never changed.
+    so the cost is two calls of `func` per input coordinate, plus one call
+    at `x` to learn the output's shape. `func` is called on copies; `x` is
+    never changed.
 
     Examples
     --------
@@ -69,11 +70,28 @@ def numerical_jacobian(
     """
     check_callable(func)
     step = check_positive_step(delta)
+    point = _checked_point(x)
+
+    # One call to learn the output's shape; then two per input coordinate.
+    output_shape = np.shape(func(point.copy()))
+    return _central_differences(func, point, step, output_shape)
+
+
+def _checked_point(x: ArrayLike) -> NDArray[np.float64]:
+    """Return `x` as a non-empty float64 array."""
     point = as_float_array(x, "x").astype(np.float64)
     if point.size == 0:
-        raise ValueError("x must not be empty, got an array of shape (0,)")
+        raise ValueError(f"x must not be empty, got an array of shape {point.shape}")
+    return point
 
-    output_shape = np.shape(func(point.copy()))
+
+def _central_differences(
+    func: Callable[[FloatArray], ArrayLike],
+    point: NDArray[np.float64],
+    step: float,
+    output_shape: tuple[int, ...],
+) -> FloatArray:
+    """Return the Jacobian from two calls of `func` per coordinate of `point`."""
     jacobian = np.empty((int(np.prod(output_shape)), point.size))
     flat = point.reshape(-1)
     for j in range(point.size):
@@ -121,13 +139,21 @@ def numerical_gradient(
     array([ 2., -4.])
     """
     check_callable(func)
-    output = np.asarray(func(as_float_array(x, "x").copy()))
+    step = check_positive_step(delta)
+    point = _checked_point(x)
+
+    # One call to check that the output is a single number; then two per coordinate.
+    output = np.asarray(func(point.copy()))
     if output.size != 1:
         raise ValueError(
             f"func must return a single number, got an array of shape {output.shape}; "
             "use numerical_jacobian for vector-valued functions"
         )
-    return numerical_jacobian(lambda point: np.reshape(func(point), ()), x, delta)
+
+    def scalar(value: FloatArray) -> FloatArray:
+        return np.reshape(func(value), ())
+
+    return _central_differences(scalar, point, step, ())
 
 
 def relative_error(actual: ArrayLike, expected: ArrayLike) -> float:

@@ -180,6 +180,7 @@ def function_and_derivative_figure(
     *,
     name: str,
     derivative_styles: Sequence[str] = ("-", "--", ":"),
+    figsize: tuple[float, float] = (8.0, 3.4),
 ) -> Figure:
     """Draw a function and its derivative side by side.
 
@@ -196,6 +197,9 @@ def function_and_derivative_figure(
         The function's name, used in both titles and the y labels.
     derivative_styles
         Line styles given to the derivative curves in order.
+    figsize
+        Width and height in inches. The default fits the site's text column
+        at about 90% scale, so the labels stay readable.
 
     Returns
     -------
@@ -212,7 +216,7 @@ def function_and_derivative_figure(
     >>> [ax.get_title() for ax in fig.axes]
     ['x squared', 'Derivative of x squared']
     """
-    fig, (left, right) = plt.subplots(1, 2, figsize=(9.6, 3.8), layout="constrained")
+    fig, (left, right) = plt.subplots(1, 2, figsize=figsize, layout="constrained")
     plot_curves(x, {name: values}, title=name, ylabel=name, ax=left)
 
     styles = {

@@ -320,3 +320,16 @@ def test_relative_error_between_zero_and_two(actual, data):
 
     # |a - e| <= |a| + |e| <= 2 * max(|a|, |e|).
     assert 0.0 <= relative_error(actual, expected) <= 2.0
+
+
+def test_numerical_gradient_calls_func_twice_per_coordinate():
+    calls = []
+
+    def loss(values):
+        calls.append(values.copy())
+        return float(np.sum(values**2))
+
+    numerical_gradient(loss, np.zeros((2, 3)))
+
+    # One call at x to check the output, then a +h and a -h call per coordinate.
+    assert len(calls) == 1 + 2 * 6

@@ -23,8 +23,8 @@
 #
 # Part I of this tutorial followed Damir Cavar's 2019 notebook, which ends
 # with softmax. From here on, the pages follow the order of Seth Weidman's
-# *Deep Learning from Scratch* (2019), which inspired that notebook: nested
-# functions first, then functions of several inputs, and from there to a
+# *Deep Learning from Scratch* (2019), one of the books that notebook names
+# as its inspiration: nested functions first, then functions of several inputs, and from there to a
 # neural network trained from scratch.
 #
 # This page composes functions of one variable, derives the chain rule,
@@ -191,6 +191,16 @@ for name in by_chain_rule:
 # is the truncation error of the central difference, about
 # $\frac{h^2}{6} |f'''|$ with the default step $h = 10^{-3}$. The
 # self-check below turns both statements into assertions.
+#
+# This page keeps `deriv`'s default step, $10^{-3}$, the step of the
+# [Numerical derivatives](../02-derivatives/) page. Its error, near
+# $10^{-7}$ here, is mostly truncation, so it follows the formula above
+# and is far smaller than any mistake in a chain rule. From the next page
+# on, gradients are checked with `numerical_gradient`, whose default step
+# is $10^{-6}$. That is closer to the step that balances truncation and
+# rounding for values of order 1, about
+# $\sqrt[3]{\epsilon} \approx 6 \times 10^{-6}$, so those checks agree to
+# about $10^{-9}$ and can use tighter tolerances.
 
 # %%
 for name in by_chain_rule:
@@ -211,7 +221,7 @@ print("both compositions pass")
 
 # %%
 fig, (left, right) = plt.subplots(
-    1, 2, figsize=(9.6, 3.8), layout="constrained"
+    1, 2, figsize=(8.0, 3.4), layout="constrained"
 )
 plot_curves(
     x,
@@ -362,10 +372,20 @@ for k, (name, u_in, _) in reversed(steps):
 
 # %% [markdown]
 # Read the backward table from the top. The sigmoid received
-# $u_2 = 0.09$, where its slope is almost $\sigma'(0) = 0.25$. The square
-# received $u_1 = -0.3$, so its local derivative is $2 u_1 = -0.6$. Leaky
-# ReLU received a negative number, so its slope is 0.2. The last running
-# product is $dy/dx$ at $x = -1.5$.
+# $u_2 = 0.09$, where its slope is almost $\sigma'(0) = 0.25$. The running
+# product starts at $dy/dy = 1$, so the row $k = 3$ computes
+#
+# $$
+# \frac{dy}{du_2} = 1 \cdot \sigma'(u_2)
+# = \sigma(0.09) \bigl(1 - \sigma(0.09)\bigr)
+# = 0.5225 \cdot 0.4775 = 0.2495.
+# $$
+#
+# The square received $u_1 = -0.3$, so its local derivative is
+# $2 u_1 = -0.6$, and the row $k = 2$ gives
+# $dy/du_1 = 0.2495 \cdot (-0.6) = -0.1497$. Leaky ReLU received a
+# negative number, so its slope is 0.2. The last running product,
+# $-0.1497 \cdot 0.2 = -0.0299$, is $dy/dx$ at $x = -1.5$.
 #
 # `chain_derivative` runs exactly these two passes, for any number of
 # functions and at every point of an array at once. As a self-check, the
@@ -402,9 +422,10 @@ assert abs(from_deriv - from_package) < 1e-5
 # ### The whole curve
 #
 # The figure draws the three-function chain and its derivative on
-# $[-3, 3]$, from the chain rule and from `deriv`. The grid has an even
-# number of points, so it does not contain $x = 0$; the next section
-# explains why that point is special.
+# $[-3, 3]$: the derivative as a line from the chain rule, and as dots
+# from `deriv` at every tenth point. The grid has an even number of
+# points, so it does not contain $x = 0$; the next section explains why
+# that point is special.
 
 # %%
 x = np.linspace(-3, 3, 400)
@@ -414,12 +435,19 @@ three_by_deriv = deriv(three, x)
 fig = function_and_derivative_figure(
     x,
     three(x),
-    {
-        "chain rule": three_by_chain_rule,
-        "numerical (deriv)": three_by_deriv,
-    },
+    {"chain rule": three_by_chain_rule},
     name="sigmoid(leaky_relu(x)²)",
 )
+right = fig.axes[1]
+right.plot(
+    x[::10],
+    three_by_deriv[::10],
+    "o",
+    color="C1",
+    markersize=4,
+    label="numerical (deriv)",
+)
+right.legend()
 plt.show()
 
 # %%

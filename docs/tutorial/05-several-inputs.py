@@ -58,7 +58,8 @@ np.set_printoptions(precision=4, suppress=True)
 # %% [markdown]
 # ## Partial derivatives and the gradient
 #
-# Take a function of two inputs, a tilted bowl:
+# Take a function of two inputs, a bowl that is elongated and rotated, so
+# that its axes are not the coordinate axes:
 #
 # $$
 # f(x_1, x_2) = x_1^2 + x_1 x_2 + 3 x_2^2.
@@ -147,7 +148,7 @@ for size in [1e-1, 1e-2, 1e-3]:
 # is perpendicular to the contour lines, along which $f$ does not change at
 # all. Gradient descent, the training method of the later pages, steps
 # against it. The figure draws the contour lines of the bowl and the
-# gradient at a grid of points, each arrow scaled down to a fifteenth of
+# gradient at a grid of points, each arrow scaled down to a twentieth of
 # its length.
 
 # %%
@@ -155,7 +156,8 @@ grid = np.linspace(-2, 2, 201)
 x1_grid, x2_grid = np.meshgrid(grid, grid)
 points = np.stack([x1_grid, x2_grid], axis=-1)
 
-arrow_grid = np.linspace(-1.5, 1.5, 7)
+# A sparse grid, so that the arrows stay clear of the contour labels.
+arrow_grid = np.linspace(-1.5, 1.5, 4)
 arrow_x1, arrow_x2 = np.meshgrid(arrow_grid, arrow_grid)
 arrows = bowl_gradient(np.stack([arrow_x1, arrow_x2], axis=-1))
 
@@ -177,7 +179,7 @@ ax.quiver(
     color=COLORS[1],
     angles="xy",
     scale_units="xy",
-    scale=15,
+    scale=20,
     width=0.005,
 )
 gradient_at_a = bowl_gradient(a)
@@ -189,7 +191,7 @@ ax.quiver(
     color="black",
     angles="xy",
     scale_units="xy",
-    scale=15,
+    scale=20,
     width=0.007,
 )
 ax.plot([a[0]], [a[1]], "o", color="black")
@@ -204,27 +206,28 @@ plt.show()
 
 # %% [markdown]
 # The black arrow is the gradient $(2.5, 4)$ at $a$. The bowl is steeper
-# along $x_2$ (the factor 3), so the arrows are longer where $x_2$ is large.
+# along $x_2$ (the factor 3), so the arrows are longer where $|x_2|$ is
+# large.
 # Every arrow is perpendicular to the contour line through its starting
 # point, which is visible where that point lies on one of the drawn lines.
 #
 # ## The Jacobian of a vector function
 #
-# A function with $n$ inputs and $m$ outputs has a partial derivative for
-# every pair of output and input. Arranged as an $m \times n$ matrix, they
+# A function with $p$ inputs and $m$ outputs has a partial derivative for
+# every pair of output and input. Arranged as an $m \times p$ matrix, they
 # form the *Jacobian*:
 #
 # $$
 # J_{ij} = \frac{\partial f_i}{\partial x_j},
-# \qquad 1 \le i \le m, \quad 1 \le j \le n.
+# \qquad 1 \le i \le m, \quad 1 \le j \le p.
 # $$
 #
 # Row $i$ is the gradient of output $i$. `numerical_jacobian` returns an
 # array of shape `output.shape + x.shape`, which for vectors is this
-# $m \times n$ matrix.
+# $m \times p$ matrix.
 #
 # **A matrix times a vector.** For $f(x) = W x$ with $W$ of shape
-# $m \times n$, output $i$ is $\sum_{j} W_{ij} x_j$, and its partial
+# $m \times p$, output $i$ is $\sum_{j} W_{ij} x_j$, and its partial
 # derivative with respect to $x_j$ is $W_{ij}$. The Jacobian is $W$ itself,
 # at every point $x$.
 #
@@ -233,24 +236,24 @@ plt.show()
 # $i \ne j$ is 0, and the Jacobian is diagonal:
 #
 # $$
-# J = \operatorname{diag}\bigl(\sigma'(x_1), \dots, \sigma'(x_n)\bigr).
+# J = \operatorname{diag}\bigl(\sigma'(x_1), \dots, \sigma'(x_p)\bigr).
 # $$
 
 # %%
 rng = np.random.default_rng(DEFAULT_SEED)
-# W maps n = 2 inputs to m = 3 outputs.
-weights_mn = rng.normal(size=(3, 2))
+# W maps p = 2 inputs to m = 3 outputs.
+weights_mp = rng.normal(size=(3, 2))
 x_point = rng.normal(size=2)
 # A point for the elementwise sigmoid, with 4 inputs and 4 outputs.
 z_point = rng.normal(size=4)
 
-jacobian_linear = numerical_jacobian(lambda v: weights_mn @ v, x_point)
+jacobian_linear = numerical_jacobian(lambda v: weights_mp @ v, x_point)
 jacobian_sigmoid = numerical_jacobian(sigmoid, z_point)
 
 print("Jacobian of x -> W x, shape", jacobian_linear.shape)
 print(jacobian_linear)
 print("W:")
-print(weights_mn)
+print(weights_mp)
 print()
 print(
     "Jacobian of the elementwise sigmoid, shape", jacobian_sigmoid.shape
@@ -258,7 +261,7 @@ print(
 print(jacobian_sigmoid)
 print("sigmoid'(z):", sigmoid_derivative(z_point))
 
-linear_error = relative_error(jacobian_linear, weights_mn)
+linear_error = relative_error(jacobian_linear, weights_mp)
 sigmoid_error = relative_error(
     jacobian_sigmoid, np.diag(sigmoid_derivative(z_point))
 )
@@ -274,7 +277,7 @@ assert sigmoid_error < 1e-8
 # The zeros off the diagonal matter for backpropagation. Multiplying a
 # vector by a diagonal matrix is the same as multiplying it elementwise by
 # the diagonal. So the backward pass through an elementwise function is an
-# elementwise product with its derivative, and the $n \times n$ matrix is
+# elementwise product with its derivative, and the $p \times p$ matrix is
 # never built.
 #
 # For functions of vectors, the chain rule multiplies Jacobians: the
@@ -285,10 +288,10 @@ assert sigmoid_error < 1e-8
 
 # %%
 composed = numerical_jacobian(
-    lambda v: sigmoid(weights_mn @ v), x_point
+    lambda v: sigmoid(weights_mp @ v), x_point
 )
 by_chain_rule = (
-    sigmoid_derivative(weights_mn @ x_point)[:, None] * weights_mn
+    sigmoid_derivative(weights_mp @ x_point)[:, None] * weights_mp
 )
 composed_error = relative_error(composed, by_chain_rule)
 print(f"relative error of the chain rule: {composed_error:.1e}")
@@ -305,7 +308,7 @@ assert composed_error < 1e-8
 # $d \times k$:
 #
 # $$
-# N = X W, \qquad N_{ij} = \sum_{f=1}^{d} X_{if} \, W_{fj}.
+# N = X W, \qquad N_{ij} = \sum_{l=1}^{d} X_{il} \, W_{lj}.
 # $$
 #
 # Entry $(i, j)$ of the result is a weighted sum of the features of example
@@ -517,6 +520,7 @@ print(numerical_weights)
 print(f"relative error of dL/dX: {error_x:.1e}")
 print(f"relative error of dL/dW: {error_weights:.1e}")
 print(f"evaluations of L by numerical_gradient: {evaluations}")
+entries = x.size + weights.size
 
 # The central difference's truncation error, about h^2 / 6 * |L'''|, is
 # near 1e-13 for h = 1e-6. Rounding adds about eps * |L| / h =
@@ -526,15 +530,16 @@ print(f"evaluations of L by numerical_gradient: {evaluations}")
 # a large fraction of its size.
 assert error_x < 1e-6
 assert error_weights < 1e-6
+# Two evaluations per entry, and one per matrix at the unchanged point.
+assert evaluations == 2 * entries + 2
 
 # %% [markdown]
 # Both gradients agree with the numerical estimates to a relative error of
 # about $10^{-9}$. The numerical check evaluated $L$ twice for each of the
-# 18 entries of $X$ and $W$, and a few more times to check the shape of its
-# output. The backward pass needed one forward pass and two matrix
-# products. For a
-# network with millions of weights, that difference is what makes training
-# possible.
+# 18 entries of $X$ and $W$, and once more per matrix at the unchanged
+# point, to check that $L$ is a single number. The backward pass needed
+# one forward pass and two matrix products. For a network with millions of
+# weights, that difference is what makes training possible.
 #
 # ### One partial derivative as a slope
 #
@@ -568,7 +573,7 @@ cases = [
     ("X", x_index, x[x_index], grad_x[x_index]),
 ]
 
-fig, axes = plt.subplots(1, 2, figsize=(9.6, 3.8), layout="constrained")
+fig, axes = plt.subplots(1, 2, figsize=(8.0, 3.4), layout="constrained")
 for ax, case in zip(axes, cases, strict=True):
     matrix_name, index, current, slope = case
     values = np.linspace(current - 3, current + 3, 121)

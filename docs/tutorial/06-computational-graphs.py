@@ -18,8 +18,8 @@
 # [Functions of several inputs](../05-several-inputs/) derived the
 # backward pass through a matrix product, a sigmoid and a sum by hand.
 # Deriving every gradient by hand works for one model, but it is slow and
-# easy to get wrong, and it has to be redone whenever the model changes. A *computational graph* lets the
-# computer do the bookkeeping. Every operation records where its inputs
+# easy to get wrong, and it has to be redone whenever the model changes.
+# A *computational graph* lets the computer do the bookkeeping. Every operation records where its inputs
 # came from and how to pass a gradient back to them. Then one generic
 # backward pass applies the chain rule through any model built from those
 # operations. This is reverse-mode automatic differentiation, the
@@ -184,7 +184,7 @@ for node in reversed(topological_order(loss)):
 # while $\overline{XW} \, X^\top$ would not even have matching inner
 # dimensions.
 #
-# The next cell applies the six rules of the table by hand, from the loss
+# The next cell applies the rules of the table by hand, from the loss
 # back to the inputs, and compares each step with the gradient that the
 # graph stored.
 
@@ -228,8 +228,9 @@ print(f"dL/db = {b.grad.item():.4f}")
 # [`numerical_gradient`](../../reference/#dltut.gradients.numerical_gradient),
 # as on [Functions of several inputs](../05-several-inputs/). It moves
 # one entry of an input by a small step in each direction, reruns the
-# forward pass and takes the central difference. The operations accept plain arrays, so the forward
-# pass can be rerun on perturbed copies without a backward pass.
+# forward pass and takes the central difference. The operations accept
+# plain arrays, so the forward pass can be rerun on perturbed copies
+# without a backward pass.
 
 # %%
 forward_passes = 0
@@ -257,51 +258,62 @@ for index, node in enumerate(inputs):
     errors.append(relative_error(node.grad, estimate))
     print(f"{node.name:<5} {node.value.size:>7} {errors[-1]:>15.1e}")
 
+digits = -np.log10(max(errors))
+print(f"largest relative error {max(errors):.1e}: {digits:.1f} digits")
+
 # A central difference with the step 1e-6 is accurate to about 1e-9
 # here, limited by rounding; a wrong rule would be off by order 1.
 assert max(errors) < 1e-6
 
 # %% [markdown]
-# The two methods agree to nine digits or more, which is as close as a
+# The two methods agree to about nine digits, which is as close as a
 # central difference gets.
 #
 # The check also shows what the graph saves. The numerical gradient needs
-# two forward passes per input entry, plus two per input array that
-# `numerical_gradient` spends on checking the output's shape. The graph
-# got every gradient from one forward and one backward pass:
+# two forward passes per input entry. On top of that, `numerical_gradient`
+# calls the function once at the unperturbed point of each input array, to
+# check that it returns a single number. The graph got every gradient from
+# one forward and one backward pass:
 
 # %%
 entries = sum(node.value.size for node in inputs)
+extra_passes = forward_passes - 2 * entries
 print(f"input entries:             {entries}")
-print(f"forward passes, numerical: {forward_passes}")
+print(f"forward passes, numerical: {forward_passes}"
+      f" = 2 x {entries} + {extra_passes}")
 print("passes with the graph:     1 forward, 1 backward")
 
-# Two per entry, and two per input array for the shape check.
-assert forward_passes == 2 * entries + 2 * len(inputs)
+# The text above: two per entry, and one per input array for the check
+# of the output.
+assert extra_passes == len(inputs)
 
 # %% [markdown]
 # Each backward step does work of the same order as its forward step.
 # For example, the matrix product's backward function computes two
 # matrix products, each with as many multiplications as the one product
 # of the forward pass. A network with a million weights needs two million
-# forward passes for a numerical gradient, but still one backward pass. That is why training uses the
-# graph, and numerical gradients are kept for checking.
+# forward passes for a numerical gradient, but still one backward pass.
+# That is why training uses the graph, and numerical gradients are kept
+# for checking.
 
 # %% [markdown]
 # ## A value used twice
 #
 # A node can be an operand of several operations, or twice of the same
 # one. The smallest example is $L = \sum_j x_j x_j$, written as
-# `x * x`. The multiplication's backward function returns
-# $\bar{L} \, x$ for its first operand and $\bar{L} \, x$ for its second,
-# and both are $x$. The backward pass *adds* what each use returns, so
-# $\bar{x} = x + x = 2x$, the derivative of $x^2$. If the second
+# `sum_all(x * x)`. Call the product $m = x \odot x$. The sum passes
+# $\bar{m} = \bar{L} \cdot 1$ back to every entry of $m$, and
+# $\bar{L} = 1$, so $\bar{m}$ is all ones. The multiplication's backward
+# function returns the incoming gradient times the other operand:
+# $\bar{m} \odot x$ for its first operand and $\bar{m} \odot x$ for its
+# second, and both are $x$. The backward pass *adds* what each use
+# returns, so $\bar{x} = x + x = 2x$, the derivative of $x^2$. If the second
 # contribution replaced the first instead, the result would be $x$, half
 # the correct derivative.
 
 # %%
 x = Node([1.0, -2.0, 3.0], name="x")
-squares = sum_all(multiply(x, x), name="L")
+squares = sum_all(multiply(x, x, name="x·x"), name="L")
 squares.backward()
 
 print("x      =", x.value)
@@ -360,9 +372,11 @@ assert relative_error(x.grad, expected) < 1e-14
 # Three differences from `dltut.graph` matter in practice. PyTorch's
 # `backward` adds to the `.grad` of the leaf tensors, which is why
 # training loops zero the gradients before each step. By default, it
-# frees the graph's saved values after a backward pass, so a second
-# `backward` through the same graph raises an error unless the first
-# passed `retain_graph=True`. And it keeps `.grad` only on leaf tensors,
+# frees the values that the graph's operations saved for their backward
+# functions once a backward pass has used them. A second `backward`
+# through the same graph then raises an error if any operation saved
+# values, as products and activations do, unless the first call passed
+# `retain_graph=True`. And it keeps `.grad` only on leaf tensors,
 # such as the parameters. `dltut.graph` keeps everything, because this
 # page wants to print every intermediate gradient.
 

@@ -145,6 +145,9 @@ def _run_cells(
         timeout=CELL_TIMEOUT,
         # Timestamps in the notebook would make every build differ.
         record_timing=False,
+        # The kernel may split one cell's printed text into several messages,
+        # differently on each run; merged, the output is the same every time.
+        coalesce_streams=True,
         resources={"metadata": {"path": str(root)}},
     )
 
@@ -203,8 +206,12 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     The notebook's path ends in `.ipynb`, so `mkdocs.yml` and links name the
     pages `tutorial/NN-topic.ipynb`.
     """
-    # Kernels inherit this, so that set and dict iteration orders are the same on every build.
+    # Kernels inherit these. A fixed hash seed makes set and dict orders the
+    # same on every build; one BLAS thread makes floating-point sums add up
+    # in the same order on any machine, and keeps a busy machine responsive.
     os.environ.setdefault("PYTHONHASHSEED", "0")
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(variable, "1")
     package_digest = _package_digest(_project_root(config))
 
     for file in list(files):
