@@ -23,6 +23,7 @@ These modules are imported by name, because their names are generic:
 - `dltut.metrics`: accuracy and the confusion matrix
 - `dltut.data`: data sets that ship with installed packages, splits, scaling
 - `dltut.plotting`: the figure helpers used by the site
+- `dltut.image_plots`: image grids and confusion-matrix figures
 """
 
 from dltut.activations import (

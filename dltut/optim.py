@@ -33,6 +33,14 @@ class Trainable(Protocol):
 
     `dltut.nn.NeuralNetwork` has these members, and any object with them can
     be trained.
+
+    Examples
+    --------
+    >>> from dltut.nn import Dense, MeanSquaredError, NeuralNetwork
+    >>> from dltut.optim import Trainable
+    >>> network = NeuralNetwork([Dense(1)], MeanSquaredError())
+    >>> all(hasattr(network, member) for member in ("params", "param_grads", "train_batch"))
+    True
     """
 
     @property
@@ -77,6 +85,13 @@ class Schedule:
 
     Subclasses implement `_rate(epoch)`; `__call__` checks the epoch first.
     Epochs count from 0.
+
+    Examples
+    --------
+    >>> from dltut.optim import StepDecay
+    >>> schedule = StepDecay(0.1, factor=0.5, every=2)
+    >>> [schedule(epoch) for epoch in range(5)]
+    [0.1, 0.1, 0.05, 0.05, 0.025]
     """
 
     def __call__(self, epoch: int) -> float:
@@ -227,6 +242,13 @@ class Optimizer:
     Subclasses implement `_update(index, param, grad)`, which changes
     `param` in place; `index` is the parameter's position in
     `network.params()`, for optimizers that keep state per parameter.
+
+    Examples
+    --------
+    >>> from dltut.optim import SGD
+    >>> optimizer = SGD(0.1)
+    >>> optimizer.learning_rate
+    0.1
     """
 
     def __init__(self, learning_rate: float, *, schedule: Schedule | None = None) -> None:

@@ -112,6 +112,13 @@ class History:
     dropout off. Accuracies are fractions between 0 and 1, and NaN when the
     network is not a classifier; test values are NaN without a test set.
     `learning_rate` is the rate the optimizer used in the epoch.
+
+    Examples
+    --------
+    >>> from dltut.train import History
+    >>> history = History()
+    >>> history.train_loss
+    []
     """
 
     train_loss: list[float] = field(default_factory=list)
@@ -150,6 +157,20 @@ class Trainer:
     TypeError
         If `network` lacks a member of `dltut.optim.Trainable` or
         `optimizer` is not an `Optimizer`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dltut.nn import Dense, MeanSquaredError, NeuralNetwork
+    >>> from dltut.optim import SGD
+    >>> from dltut.train import Trainer
+    >>> x = np.linspace(-1, 1, 8).reshape(-1, 1)
+    >>> network = NeuralNetwork([Dense(1)], MeanSquaredError())
+    >>> history = Trainer(network, SGD(0.1)).fit(x, 3 * x, epochs=3, verbose=False)
+    >>> len(history.train_loss)
+    3
+    >>> bool(history.train_loss[-1] < history.train_loss[0])
+    True
     """
 
     def __init__(self, network: Trainable, optimizer: Optimizer) -> None:

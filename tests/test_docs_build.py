@@ -33,6 +33,12 @@ FIGURES = {
     "07-linear-regression": 3,
     # Loss curves on the diabetes data, the sin(x) fit.
     "08-neural-network": 2,
+    # The relative gradient errors of every backward pass.
+    "09-building-blocks": 1,
+    # Sample images, training curves, confusion matrix, misclassified images.
+    "10-digits": 4,
+    # Initialisation, momentum (two), schedules, dropout.
+    "11-training-tricks": 5,
 }
 
 

@@ -21,6 +21,7 @@ SUBMODULES = [
     "gradients",
     "graph",
     "graph_plot",
+    "image_plots",
     "logits",
     "metrics",
     "mlp",
@@ -32,7 +33,8 @@ SUBMODULES = [
     "tangent",
     "train",
 ]
-# The modules with generic names (data, graph, mlp, plotting) are imported by name.
+# The modules with generic names (data, graph, mlp, nn, optim, train, plotting, ...) are
+# imported by name.
 REEXPORTED_SUBMODULES = [
     "activations",
     "calculus",

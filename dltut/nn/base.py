@@ -27,6 +27,16 @@ class Operation:
     `self.input_`, and `_input_grad(output_grad)`, which returns the
     gradient with respect to the input. `input_`, `output` and `input_grad`
     are None until `forward` and `backward` have run.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dltut.nn import Sigmoid
+    >>> operation = Sigmoid()
+    >>> operation.forward(np.zeros((1, 2)))
+    array([[0.5, 0.5]])
+    >>> operation.backward(np.ones((1, 2)))
+    array([[0.25, 0.25]])
     """
 
     def __init__(self) -> None:
@@ -128,6 +138,18 @@ class ParamOperation(Operation):
     `param` is a float64 copy of the array given, and optimizers update it in
     place. `param_grad` has `param`'s shape and is None until `backward` has
     run. Subclasses also implement `_param_grad(output_grad)`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dltut.nn import WeightMultiply
+    >>> operation = WeightMultiply(np.array([[2.0], [3.0]]))
+    >>> operation.forward(np.array([[1.0, 1.0]]))
+    array([[5.]])
+    >>> _ = operation.backward(np.array([[1.0]]))
+    >>> operation.param_grad
+    array([[1.],
+           [1.]])
     """
 
     def __init__(self, param: ArrayLike, name: str = "param") -> None:

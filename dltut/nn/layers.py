@@ -41,6 +41,16 @@ class Layer:
     Subclasses create `self.operations` in `_setup(input_)`, which runs on
     the first `forward`. `name` appears in error messages; a
     `dltut.nn.network.NeuralNetwork` sets it to "layer 1", "layer 2", ...
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dltut.nn import Dense, Tanh
+    >>> layer = Dense(3, Tanh(), seed=0)
+    >>> layer.forward(np.zeros((2, 4))).shape
+    (2, 3)
+    >>> [param.shape for param in layer.params]
+    [(4, 3), (1, 3)]
     """
 
     def __init__(self) -> None:

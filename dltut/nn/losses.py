@@ -24,6 +24,17 @@ class Loss:
 
     Subclasses implement `_prepare_target(prediction, target)`, which checks
     and converts the target, `_loss()` and `_prediction_grad()`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dltut.nn import MeanSquaredError
+    >>> loss = MeanSquaredError()
+    >>> loss.forward(np.array([[1.0], [3.0]]), np.array([[0.0], [1.0]]))
+    2.5
+    >>> loss.backward()
+    array([[1.],
+           [2.]])
     """
 
     def __init__(self) -> None:
