@@ -37,7 +37,7 @@ FIGURES = {
     "09-building-blocks": 1,
     # Sample images, training curves, confusion matrix, misclassified images.
     "10-digits": 4,
-    # Initialisation, momentum (two), schedules, dropout.
+    # Initialization, momentum (two), schedules, dropout.
     "11-training-tricks": 5,
 }
 

@@ -62,7 +62,7 @@ def test_find_formulas_dollar_inside_braces():
 
 
 def test_find_formulas_tag_splits_formula():
-    # Markdown turned the underscores of a_1 ... b_1 into <em>: MathJax sees
+    # Markdown turned the underscores of a_1 ... b_1 into <em>: MathJax finds
     # two strings, each with an unclosed $.
     _, unclosed = find_formulas("<p>$a<em>1 + b</em>1$</p>")
 

@@ -110,7 +110,7 @@ class Operation:
     def _require_output(self) -> FloatArray:
         if self.output is None:
             raise RuntimeError(
-                f"{type(self).__name__}.backward called before forward; call forward(input_) first"
+                f"{type(self).__name__}.backward called before forward; call forward first"
             )
         return self.output
 

@@ -105,9 +105,7 @@ class Layer:
             If `output_grad`'s shape differs from the output's (both are named).
         """
         if self.output is None:
-            raise RuntimeError(
-                f"{self.name}.backward called before forward; call forward(input_) first"
-            )
+            raise RuntimeError(f"{self.name}.backward called before forward; call forward first")
         grad = as_float_array(output_grad, "output_grad").astype(np.float64)
         if grad.shape != self.output.shape:
             raise ValueError(

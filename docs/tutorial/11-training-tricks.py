@@ -11,7 +11,7 @@
 # ---
 
 # %% [markdown]
-# # Training tricks: initialisation, momentum, learning-rate decay and dropout
+# # Training tricks: initialization, momentum, learning-rate decay and dropout
 #
 # The [digits page](../10-digits/) trained a classifier with one fixed
 # set of choices. Four of those choices have a story behind them:
@@ -35,6 +35,7 @@
 # %%
 import numpy as np
 from matplotlib import pyplot as plt
+from matplotlib.ticker import MaxNLocator
 
 from dltut.data import DEFAULT_SEED, load_digits
 from dltut.nn import (
@@ -69,11 +70,12 @@ np.set_printoptions(precision=4, suppress=True)
 # standard deviation is 0 or tiny, and dividing by it alone would blow up
 # the rare nonzero value.
 #
-# Standardized inputs rather than raw pixels, because the initialisation
-# argument below assumes inputs centred at 0. Raw pixels are all positive,
-# with a mean near 0.3. After scaling, the inputs are centred and their
-# average variance is a little under 1 (the 0.1 shrinks the
-# low-variance pixels).
+# Standardized inputs rather than raw pixels, because the initialization
+# argument below assumes inputs centered at 0. Raw pixels are all
+# positive, with a mean near 0.3. After scaling, the inputs are centered,
+# and their average variance, printed below, is well under 1: the 0.1
+# shrinks the many low-variance pixels, and the pixels that never change
+# have variance 0.
 
 # %%
 data = load_digits()
@@ -85,10 +87,12 @@ y_train, y_test = data.y_train, data.y_test
 
 print("x_train:", x_train.shape, " x_test:", x_test.shape)
 average_variance = x_train.var(axis=0).mean()
-print(f"average pixel variance after scaling: {average_variance:.3f}")
+print(f"average pixel variance after scaling: {average_variance:.2f}")
+# The text calls this "well under 1".
+assert average_variance < 0.5
 
 # %%
-# Self-check: every training column is centred. The mean is computed in
+# Self-check: every training column is centered. The mean is computed in
 # float64 from 1,438 values of size about 1, so rounding leaves far less
 # than 1e-12.
 largest_mean = np.abs(x_train.mean(axis=0)).max()
@@ -116,16 +120,28 @@ def train_variant(name, layers, optimizer, epochs):
         y_test=y_test, seed=DEFAULT_SEED, verbose=False,
     )
     results[name] = history.test_accuracy[-1]
+    # At most 77 characters, the width of the page's output area.
     print(
-        f"{name:<24} train loss {history.train_loss[-1]:.4f}"
+        f"{name:<22}train loss {history.train_loss[-1]:.4f}"
         f"  train acc {100 * history.train_accuracy[-1]:6.2f}%"
         f"  test acc {100 * history.test_accuracy[-1]:6.2f}%"
     )
     return network, history
 
 
+def percent(values):
+    """Turn accuracies in [0, 1] into percentages."""
+    return 100 * np.asarray(values)
+
+
+def integer_epochs(*axes):
+    """Put ticks only at whole epochs."""
+    for ax in axes:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
 # %% [markdown]
-# ## 1. Weight initialisation
+# ## 1. Weight initialization
 #
 # ### The variance argument
 #
@@ -177,7 +193,7 @@ def train_variant(name, layers, optimizer, epochs):
 # ### What the first layer sees
 #
 # Here is the same tanh network (three hidden layers of 64 units) with
-# each initialisation, before any training. The first layer's
+# each initialization, before any training. The first layer's
 # pre-activations are stored by the activation operation as its input.
 
 # %%
@@ -189,6 +205,8 @@ def tanh_network_layers(init):
     return [*hidden, Dense(10, init=init)]
 
 
+z_stds = {}
+print("init      std of pre-activations  outputs with |tanh| > 0.99")
 for init in INITS:
     network = NeuralNetwork(
         tanh_network_layers(init), SoftmaxCrossEntropy(),
@@ -196,20 +214,25 @@ for init in INITS:
     )
     network.predict(x_train)
     first = network.layers[0]
-    z_std = first.activation.input_.std()
+    z_stds[init] = first.activation.input_.std()
     saturated = np.mean(np.abs(first.output) > 0.99)
     print(
-        f"{init:<9} std of first-layer pre-activations {z_std:5.2f}"
-        f"   tanh outputs beyond +-0.99: {100 * saturated:5.1f}%"
+        f"{init:<9} {z_stds[init]:22.2f}  {100 * saturated:26.1f}%"
     )
+ratio = z_stds["he"] / z_stds["glorot"]
+print(f"He's std / Glorot's std: {ratio:.3f}")
+# sqrt((2 / 64) / (2 / 128)) = sqrt(2), up to rounding: the same seed
+# draws the same normal numbers, which each scheme only scales.
+assert abs(ratio - np.sqrt(2)) < 1e-12
 
 # %% [markdown]
 # With N(0, 1) weights, the pre-activations have a standard deviation of
 # about 5, and more than half of the first layer's outputs are pinned at
 # $\pm 1$. Glorot and He both keep the standard deviation below 1 and
-# almost no unit saturates. He's values are a little larger, because its
-# variance $2/d$ is meant to make up for ReLU's zeros, which tanh does not
-# produce.
+# almost no unit saturates. He's standard deviation is $\sqrt 2 \approx
+# 1.4$ times Glorot's, because its variance $2/d = 2/64$ is twice
+# $2/(d + k) = 2/128$. The extra factor is meant to make up for ReLU's
+# zeros, which tanh does not produce.
 #
 # The formula predicts these numbers, not just their order. With bias 0,
 # the expected variance of $z_j$ over random weights is $\sigma^2$ times
@@ -245,7 +268,7 @@ for init in INITS:
 
 # %% [markdown]
 # The relative difference is the same for all three because the same
-# seed draws the same standard normal numbers, which each initialiser
+# seed draws the same standard normal numbers, which each initializer
 # only scales by its own $\sigma$.
 #
 # The argument is about *deep* networks, where the factor compounds from
@@ -268,7 +291,7 @@ for init in INITS:
     print(f"{init:<9}", "  ".join(f"{s:9.3g}" for s in stds))
 
 # %% [markdown]
-# ### Training with each initialisation
+# ### Training with each initialization
 #
 # Now the three tanh networks are trained for 15 epochs with plain SGD at
 # a learning rate of 0.05.
@@ -287,15 +310,19 @@ fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 4))
 plot_curves(
     epochs_init,
     {init: init_histories[init].train_loss for init in INITS},
-    title="Training loss by initialisation", xlabel="epoch",
+    title="Training loss by initialization", xlabel="epoch",
     ylabel="cross-entropy (training set)", logy=True, ax=ax_loss,
 )
 plot_curves(
     epochs_init,
-    {init: init_histories[init].test_accuracy for init in INITS},
-    title="Test accuracy by initialisation", xlabel="epoch",
-    ylabel="accuracy (test set)", ax=ax_acc,
+    {
+        init: percent(init_histories[init].test_accuracy)
+        for init in INITS
+    },
+    title="Test accuracy by initialization", xlabel="epoch",
+    ylabel="accuracy (test set, %)", ax=ax_acc,
 )
+integer_epochs(ax_loss, ax_acc)
 fig.tight_layout()
 plt.show()
 
@@ -305,7 +332,7 @@ plt.show()
 # part: it ends up fitting almost all training images, but only about
 # 70 % of the test images. A plausible reading: most first-layer units
 # are saturated, pass almost no gradient and so stay close to random
-# $\pm 1$ features of the pixels. The later layers can memorise the
+# $\pm 1$ features of the pixels. The later layers can memorize the
 # training images from such features, but they say little about new
 # images. Glorot and He train at about the same speed. For a
 # three-layer tanh network the difference between them is small; the
@@ -344,8 +371,9 @@ plt.show()
 # descent multiplies $\theta_2$ by $1 - 100 \eta$ each step, which
 # diverges unless $\eta < 2/100$. So the steep direction caps the learning
 # rate, and with $\eta = 0.018$ the flat direction shrinks by only
-# $1 - 0.018$ per step. Momentum lets the steps along the flat direction
-# build up, while the oscillation in the steep direction cancels.
+# $1 - 0.018 = 0.982$ per step. Momentum lets the steps along the flat
+# direction build up. Whether it also damps the steep direction is
+# measured below.
 #
 # The library's optimizers only need an object with `params()` and
 # `param_grads()`, so they can run on this function directly.
@@ -429,16 +457,109 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# Plain SGD settles in the steep direction at once and then crawls along
-# the flat one. Momentum overshoots in both directions, spirals in, and
-# after the same 60 steps ends more than an order of magnitude lower.
-# Its loss does not fall steadily: momentum trades a monotone descent for
-# speed.
+# How fast does each method shrink each direction? Plain SGD multiplies
+# $\theta_i$ by $1 - \eta c_i$ per step, where $c_i$ is the curvature:
+# $0.982$ in the flat direction and $1 - 1.8 = -0.8$ in the steep one,
+# where it zigzags across the valley while it shrinks.
+#
+# With momentum, one step maps the pair $(\theta_i, v_i)$ linearly:
+#
+# $$
+# v_i \leftarrow \mu v_i - \eta c_i \theta_i, \qquad
+# \theta_i \leftarrow (1 - \eta c_i)\, \theta_i + \mu v_i .
+# $$
+#
+# The $2 \times 2$ matrix of this map has determinant
+# $\mu (1 - \eta c_i) + \mu \eta c_i = \mu$. When its two eigenvalues
+# are complex, as they are here for both curvatures, they are conjugate,
+# so each has magnitude $\sqrt{\mu} \approx 0.949$: both directions
+# shrink by that factor per step, while they oscillate. The cell below
+# computes the factors from the matrix and measures the paths.
+
+
+# %%
+RATE, MU = 0.018, 0.9
+
+
+def momentum_matrix(curvature):
+    """Matrix of one momentum step on (theta_i, v_i)."""
+    return np.array([
+        [1 - RATE * curvature, MU],
+        [-RATE * curvature, MU],
+    ])
+
+
+print("shrink factor per step   flat (c = 1)   steep (c = 100)")
+sgd_factors = 1 - RATE * Quadratic.curvatures
+momentum_factors = [
+    np.abs(np.linalg.eigvals(momentum_matrix(c))).max()
+    for c in Quadratic.curvatures
+]
+print(f"{'SGD':<22} {sgd_factors[0]:14.3f} {sgd_factors[1]:17.3f}")
+print(f"{'momentum 0.9':<22} {momentum_factors[0]:14.3f}"
+      f" {momentum_factors[1]:17.3f}")
+# Complex conjugate eigenvalues with product MU have magnitude
+# sqrt(MU), and eigvals is accurate to rounding here.
+assert np.allclose(momentum_factors, np.sqrt(MU), rtol=0, atol=1e-12)
+
+
+def settled_after(path):
+    """First step from which |theta_2| stays below 1/10 of its start."""
+    above = np.abs(path[:, 1]) >= 0.1 * abs(path[0, 1])
+    return int(np.flatnonzero(above).max()) + 1
+
+
+print("\nmethod         steps where loss rose  theta_2 settled at step"
+      "  final theta_1")
+for name, path, values in (
+    ("SGD", path_sgd, values_sgd),
+    ("momentum 0.9", path_momentum, values_momentum),
+):
+    rises = int(np.sum(np.diff(values) > 0))
+    print(
+        f"{name:<13} {rises:15d} of 60 {settled_after(path):24d}"
+        f" {path[-1, 0]:14.2f}"
+    )
+
+# The claims of the next paragraph.
+assert settled_after(path_sgd) <= 12
+assert settled_after(path_momentum) >= 4 * settled_after(path_sgd)
+assert np.sum(np.diff(values_momentum) > 0) >= 25
+assert abs(path_sgd[-1, 0]) > 10 * abs(path_momentum[-1, 0])
+
+# %%
+# Self-check: the matrix model reproduces the library's momentum path.
+# Both are 60 steps of the same float64 arithmetic in a different
+# order, so 1e-12 (relative to the start) leaves room only for rounding.
+modelled = np.empty_like(path_momentum)
+for i, curvature in enumerate(Quadratic.curvatures):
+    state = np.array([path_momentum[0, i], 0.0])
+    for t in range(61):
+        modelled[t, i] = state[0]
+        state = momentum_matrix(curvature) @ state
+gap = np.abs(path_momentum - modelled).max() / 8.0
+print(f"largest difference from the matrix model: {gap:.1e}")
+assert gap < 1e-12
+
+# %% [markdown]
+# So momentum does not damp the steep direction better. It damps it
+# worse. Plain SGD zigzags there with the factor $-0.8$, and $\theta_2$
+# *settles* (its size stays below a tenth of its start) within about a
+# dozen steps. Then it
+# crawls along the flat direction at $0.982$ per step.
+#
+# Momentum wins through the flat direction: $0.949$ per step in place
+# of $0.982$, so after 60 steps $\theta_1$ is more than ten times
+# closer to 0 and $f$ is far lower. It pays in the steep direction, where the
+# oscillation dies out at $0.949$ per step in place of $0.8$, so it takes
+# four times as many steps to settle, and the loss rises on almost half
+# of the steps. Momentum trades a monotone descent for speed along the
+# flat direction, which is where plain SGD is slowest.
 #
 # ### On the digits
 #
 # The digits network is tanh with two hidden layers of 64 units and
-# Glorot initialisation. Three runs: plain SGD and SGD with momentum 0.9
+# Glorot initialization. Three runs: plain SGD and SGD with momentum 0.9
 # at the same learning rate 0.01, and plain SGD at 0.1, ten times larger,
 # which is the step size momentum reaches along a steady gradient.
 
@@ -470,8 +591,11 @@ ax = plot_curves(
     },
     title="Training loss: SGD and momentum", xlabel="epoch",
     ylabel="cross-entropy (training set)", logy=True,
-    styles={"SGD, lr 0.1": "--"},
+    # Dotted, because it nearly covers the momentum curve; dashed
+    # lines on these pages mean test-set curves.
+    styles={"SGD, lr 0.1": ":"},
 )
+integer_epochs(ax)
 plt.show()
 
 # %% [markdown]
@@ -481,14 +605,15 @@ plt.show()
 # quadratic example to show: a larger plain step is stable here, so
 # momentum mainly acts as a larger learning rate. On harder problems,
 # where the steepest direction caps the rate as in the quadratic, that
-# is no longer true, which is why momentum is the usual default.
+# is no longer true, which is why plain SGD is rarely used without
+# momentum.
 #
 # ## 3. Learning-rate schedules
 #
 # A large learning rate makes fast progress early but keeps bouncing
 # around a minimum later, because every mini-batch gradient is a noisy
 # estimate of the full one. A *schedule* starts large and shrinks the
-# rate. `dltut.optim` has two, and the trainer calls
+# rate. `dltut.optim` has two that decay, and the trainer calls
 # `optimizer.start_epoch(epoch)` to apply them before each epoch
 # (epochs count from 0):
 #
@@ -538,7 +663,11 @@ assert np.ptp(ratios) < 1e-12  # a constant factor up to rounding
 
 # %%
 epochs_schedule = np.arange(1, EPOCHS + 1)
-fig, (ax_rate, ax_loss, ax_acc) = plt.subplots(1, 3, figsize=(13, 4))
+fig, axes = plt.subplot_mosaic(
+    [["rate", "rate"], ["loss", "acc"]], figsize=(8, 6.5),
+    layout="constrained",
+)
+ax_rate, ax_loss, ax_acc = axes["rate"], axes["loss"], axes["acc"]
 plot_curves(
     epochs_schedule,
     {n: h.learning_rate for n, h in schedule_histories.items()},
@@ -553,11 +682,17 @@ plot_curves(
 )
 plot_curves(
     epochs_schedule,
-    {n: h.test_accuracy for n, h in schedule_histories.items()},
+    {
+        n: percent(h.test_accuracy)
+        for n, h in schedule_histories.items()
+    },
     title="Test accuracy", xlabel="epoch",
-    ylabel="accuracy (test set)", ax=ax_acc,
+    ylabel="accuracy (test set, %)", ax=ax_acc,
 )
-fig.tight_layout()
+integer_epochs(ax_rate, ax_loss, ax_acc)
+# The top panel's legend names the colors of all three.
+ax_loss.get_legend().remove()
+ax_acc.get_legend().remove()
 plt.show()
 
 # %% [markdown]
@@ -580,7 +715,7 @@ plt.show()
 # ### Inverted dropout
 #
 # A network with many more parameters than training examples can
-# memorise the training set: training accuracy reaches 100 % while the
+# memorize the training set: training accuracy reaches 100 % while the
 # test accuracy stops improving. Dropout fights this by switching off
 # random units during training, so no unit can rely on a particular
 # other unit being present. In training, a mask $M$ has entries 1 with
@@ -616,7 +751,7 @@ assert np.array_equal(identity, np.ones((2, 3)))
 # ### A network large enough to overfit
 #
 # The network for this experiment is deliberately large: two ReLU layers
-# of 256 units with He initialisation, about 85,000 parameters for 1,438
+# of 256 units with He initialization, about 85,000 parameters for 1,438
 # training images. It is trained for 15 epochs with momentum 0.9 at a
 # learning rate of 0.01, once without dropout and once with dropout 0.3
 # after each hidden layer.
@@ -642,24 +777,26 @@ print(f"parameters: {parameter_count:,}")
 # %%
 epochs_dropout = np.arange(1, 16)
 fig, (ax_acc, ax_loss) = plt.subplots(1, 2, figsize=(10, 4))
-# One colour per dropout rate, dashed for the training set.
+# One color per dropout rate, solid for the training set and dashed
+# for the test set, as on the digits page.
 for color, (rate, history) in zip(
     COLORS, dropout_histories.items(), strict=False
 ):
-    for part, style in (("train", "--"), ("test", "-")):
+    for part, style in (("train", "-"), ("test", "--")):
         label = f"dropout {rate}, {part}"
-        accuracy = getattr(history, f"{part}_accuracy")
+        accuracy = percent(getattr(history, f"{part}_accuracy"))
         loss = getattr(history, f"{part}_loss")
         ax_acc.plot(epochs_dropout, accuracy, style, color=color,
                     label=label)
         ax_loss.plot(epochs_dropout, loss, style, color=color,
                      label=label)
 ax_acc.set(title="Training and test accuracy", xlabel="epoch",
-           ylabel="accuracy")
+           ylabel="accuracy (%)")
 ax_loss.set(title="Training and test loss", xlabel="epoch",
             ylabel="cross-entropy", yscale="log")
 ax_acc.legend()
 ax_loss.legend()
+integer_epochs(ax_acc, ax_loss)
 fig.tight_layout()
 plt.show()
 
@@ -674,13 +811,13 @@ for rate, history in dropout_histories.items():
 # training loss keeps falling towards 0, while the test loss levels off
 # far above it: that gap is overfitting. Dropout narrows the accuracy gap
 # a little and changes the test accuracy by only a few images. It does
-# not stop the memorisation either: measured without dropout, as the
+# not stop the memorization either: measured without dropout, as the
 # trainer measures it, the training loss falls just as fast. The test set has
 # 359 images, so one image is 0.28 percentage points, and a difference of
 # two or three images could come from a different seed as easily as from
 # dropout. Honestly stated: on this small, clean data set, dropout is not
 # needed. It earns its place on larger networks trained for longer, where
-# memorisation is a real risk.
+# memorization is a real risk.
 #
 # ## All variants
 #
@@ -695,10 +832,10 @@ for name, test_accuracy in results.items():
 
 # %% [markdown]
 # The one trick that changed the outcome by a wide margin here is the
-# scaled initialisation: N(0, 1) weights saturate tanh and cost about a
+# scaled initialization: N(0, 1) weights saturate tanh and cost about a
 # quarter of the test accuracy after 15 epochs. Momentum and the
 # schedules change the *speed* of training and its stability at large
-# learning rates more than the final accuracy. Dropout is a regulariser
+# learning rates more than the final accuracy. Dropout is a regularizer
 # for a problem this data set barely has.
 #
 # The [API reference](../../reference/#dltut.optim.SGDMomentum) documents

@@ -71,7 +71,7 @@ class _TextCollector(HTMLParser):
     """Split a page into the text strings in which MathJax looks for math.
 
     MathJax searches each run of text between two tags separately (a `<br>`
-    does not end a run), skips code and the classes it is told to ignore, so
+    does not end a run), skips code and the classes it is configured to ignore, so
     a formula cannot span an `<em>` that Markdown put inside it.
     """
 
