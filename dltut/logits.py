@@ -103,8 +103,11 @@ def softmax(x: ArrayLike, axis: int = -1) -> NDArray[np.floating[Any]]:
     """
     shifted, axis = _shifted_scores(x, axis)
 
-    exponentials = np.exp(shifted)
-    return np.asarray(exponentials / np.sum(exponentials, axis=axis, keepdims=True))
+    # Every full-size step writes into the one new array, `shifted`: a fresh
+    # array per step costs more in memory mapping than the arithmetic itself.
+    np.exp(shifted, out=shifted)
+    shifted /= np.sum(shifted, axis=axis, keepdims=True)
+    return shifted
 
 
 def log_softmax(x: ArrayLike, axis: int = -1) -> NDArray[np.floating[Any]]:
@@ -152,7 +155,13 @@ def log_softmax(x: ArrayLike, axis: int = -1) -> NDArray[np.floating[Any]]:
     """
     shifted, axis = _shifted_scores(x, axis)
 
-    return np.asarray(shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True)))
+    # exp(shifted) is only summed, so its buffer is reused for the result:
+    # two full-size arrays instead of three. (Taking the log of that buffer
+    # instead would turn scores whose exp underflows into -inf.)
+    buffer: NDArray[np.floating[Any]] = np.exp(shifted)
+    log_sum = np.log(np.sum(buffer, axis=axis, keepdims=True))
+    np.subtract(shifted, log_sum, out=buffer)
+    return buffer
 
 
 def softmax_jacobian(x: ArrayLike) -> NDArray[np.floating[Any]]:
