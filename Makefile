@@ -12,7 +12,7 @@ PORT ?= 8000
 # Material for MkDocs prints a long notice about its successor on every build.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve site test lint lock clean
+.PHONY: serve site test lint bench lock clean
 
 ## serve: build the site and serve it at http://$(HOST):$(PORT), rebuilding on changes
 serve: $(INSTALLED) $(MATHJAX)
@@ -31,6 +31,11 @@ lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+## bench: compare dltut with PyTorch, scipy and scikit-learn; writes benchmarks/results.json
+bench: $(INSTALLED)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "torch==2.13.0"
+	$(BIN)/python -m benchmarks.run
 
 ## lock: re-pin requirements/lock.txt from the ranges in pyproject.toml
 lock:
