@@ -299,6 +299,9 @@ def test_svg_inline_ipython_output_deterministic(tmp_path):
     pytest.importorskip("IPython")
     pytest.importorskip("matplotlib_inline")
     environment = {**os.environ, "IPYTHONDIR": str(tmp_path / "ipython")}
+    # IPython warns when VIRTUAL_ENV names another environment than the one
+    # running it, as happens when tests run from a shell with a venv active.
+    environment.pop("VIRTUAL_ENV", None)
 
     completed = subprocess.run(
         [sys.executable, "-W", "error", "-c", _IPYTHON_SVG_SCRIPT],
