@@ -2,7 +2,7 @@
 
 Every public function converts its input here, at the boundary, so that a
 bad argument fails early with a message that names the argument, shows the
-value and says what would be valid.
+value and states what would be valid.
 """
 
 from __future__ import annotations

@@ -242,7 +242,7 @@ def richardson_deriv(
     steps = 0.1 * np.maximum(np.abs(x), 0.1) if delta is None else _check_steps(delta)
     x, steps = np.broadcast_arrays(x, steps.astype(x.dtype))
 
-    # table[k] holds the estimates after k eliminations at the current level.
+    # table[k] contains the estimates after k eliminations at the current level.
     previous: list[FloatArray] = []
     for level in range(levels):
         h = steps / 2**level

@@ -2,7 +2,7 @@
 
 Nothing is downloaded: the diabetes and digits data sets are part of
 scikit-learn's installation. Splits are random but seeded, with `DEFAULT_SEED` unless a seed
-is given, so every run and every build of the site sees the same examples.
+is given, so every run and every build of the site uses the same examples.
 """
 
 from __future__ import annotations
@@ -409,7 +409,7 @@ def load_digits(*, test_fraction: float = 0.2, seed: int = DEFAULT_SEED) -> Data
         raw.data / 16.0, raw.target, test_fraction=test_fraction, seed=seed
     )
     # NOTE: Dataset annotates the targets as float arrays, but here they are
-    # int64 class labels; the cast only tells the type checker so.
+    # int64 class labels; the cast changes nothing at run time.
     return Dataset(
         x_train,
         cast(FloatArray, y_train),

@@ -101,7 +101,7 @@ def confusion_matrix(
     numpy.ndarray
         int64 array of shape (n_classes, n_classes): entry `[i, j]` is the
         number of examples of true class `i` predicted as class `j`. The
-        diagonal holds the correct predictions, and the total is n.
+        diagonal contains the correct predictions, and the total is n.
 
     Raises
     ------

@@ -299,7 +299,7 @@ def test_softmax_very_negative_score_underflows_to_zero():
 
 
 def test_softmax_huge_score_range_no_warning():
-    # Both scores are finite, and the exact answer is [1, e^-2e308], which
+    # Both scores are finite, and the exact result is [1, e^-2e308], which
     # rounds to [1, 0].
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -309,7 +309,7 @@ def test_softmax_huge_score_range_no_warning():
 
 
 def test_log_softmax_huge_score_range_no_warning():
-    # The exact answer is [0, -2e308]. -2e308 is below the most negative
+    # The exact result is [0, -2e308]. -2e308 is below the most negative
     # float64 (-1.8e308), so it rounds to -inf.
     with warnings.catch_warnings():
         warnings.simplefilter("error")
