@@ -78,7 +78,11 @@ def _blas_info() -> Any:
     except ImportError:
         config = np.show_config(mode="dicts")
         return {"source": "numpy.show_config", "build": config.get("Build Dependencies")}
-    return {"source": "threadpoolctl", "libraries": threadpool_info()}
+    libraries = threadpool_info()
+    # The file name identifies the build; the folder only says where this checkout lives.
+    for library in libraries:
+        library["filepath"] = Path(library["filepath"]).name
+    return {"source": "threadpoolctl", "libraries": libraries}
 
 
 def machine_description() -> dict[str, Any]:

@@ -155,18 +155,30 @@ def measure_in_subprocess(library: str, mode: str, epochs: int) -> dict[str, Any
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
-def summary_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
-    """Build the printed summary rows: each library's peak memory in MiB, for information."""
-    rows = []
+def _peaks(results: dict[str, Any]) -> dict[str, dict[str, float]]:
+    """Return each library's comparable peaks in bytes, keyed by measure and then library."""
+    peaks: dict[str, dict[str, float]] = {"tracemalloc peak": {}, "peak RSS of the process": {}}
     for library, measured in results["libraries"].items():
         traced = measured["tracemalloc"].get("tracemalloc_training_peak_bytes")
         if traced is not None and library != "torch":
-            label = f"training memory, tracemalloc peak: {library}"
-            rows.append(summary_row(label, traced / MIB, unit="MiB"))
+            peaks["tracemalloc peak"][library] = traced
         peak = measured["rss"].get("vm_hwm_bytes")
         if peak is not None:
-            label = f"training memory, peak RSS of the process: {library}"
+            peaks["peak RSS of the process"][library] = peak
+    return peaks
+
+
+def summary_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """Build the printed summary rows: each library's peak memory in MiB and dltut's ratios."""
+    rows = []
+    for measure, by_library in _peaks(results).items():
+        for library, peak in by_library.items():
+            label = f"training memory, {measure}: {library}"
             rows.append(summary_row(label, peak / MIB, unit="MiB"))
+        for peer, peak in by_library.items():
+            if peer != "dltut" and "dltut" in by_library:
+                label = f"training memory, {measure}: dltut / {peer}"
+                rows.append(summary_row(label, by_library["dltut"] / peak, unit="x"))
     return rows
 
 

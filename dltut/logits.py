@@ -16,26 +16,33 @@ from dltut._validation import as_float_array, check_axis
 __all__ = ["log_softmax", "softmax", "softmax_jacobian"]
 
 
-def _shifted_scores(x: ArrayLike, axis: int) -> tuple[NDArray[np.floating[Any]], int]:
-    """Check the scores and subtract their maximum along `axis`.
-
-    Softmax is unchanged when the same constant is subtracted from every
-    score, and after subtracting the maximum the largest exponent is
-    exp(0) = 1, so `np.exp` cannot overflow.
-    """
+def _checked_scores(x: ArrayLike, axis: int) -> tuple[NDArray[np.floating[Any]], int]:
+    """Return the scores as a float array and `axis` as a non-negative index."""
     scores = as_float_array(x, "x")
     if scores.ndim == 0:
         raise ValueError("x must have at least one dimension, got a 0-d value; pass [x] instead")
     if scores.size == 0:
         raise ValueError(f"x must not be empty, got an array of shape {scores.shape}")
-    axis = check_axis(axis, scores.ndim)
+    return scores, check_axis(axis, scores.ndim)
 
-    # Scores more than about 1.8e308 below the maximum overflow to -inf here,
-    # and their exponential is 0 either way. A +inf score gives inf - inf =
-    # NaN, the documented result, so neither case needs a warning.
+
+def _subtract(
+    scores: NDArray[np.floating[Any]],
+    maximum: NDArray[np.floating[Any]],
+    out: NDArray[np.floating[Any]] | None = None,
+) -> NDArray[np.floating[Any]]:
+    """Subtract the maximum along an axis, as `np.subtract`, without a warning.
+
+    Softmax is unchanged when the same constant is subtracted from every
+    score, and after subtracting the maximum the largest exponent is
+    exp(0) = 1, so `np.exp` cannot overflow. Scores more than about 1.8e308
+    below the maximum overflow to -inf here, and their exponential is 0
+    either way. A +inf score gives inf - inf = NaN, the documented result,
+    so neither case needs a warning.
+    """
     with np.errstate(over="ignore", invalid="ignore"):
-        shifted = scores - np.max(scores, axis=axis, keepdims=True)
-    return shifted, axis
+        shifted: NDArray[np.floating[Any]] = np.subtract(scores, maximum, out=out)
+    return shifted
 
 
 def softmax(x: ArrayLike, axis: int = -1) -> NDArray[np.floating[Any]]:
@@ -101,13 +108,14 @@ def softmax(x: ArrayLike, axis: int = -1) -> NDArray[np.floating[Any]]:
     array([[0.5   , 0.5   ],
            [0.1192, 0.8808]])
     """
-    shifted, axis = _shifted_scores(x, axis)
+    scores, axis = _checked_scores(x, axis)
 
-    # Every full-size step writes into the one new array, `shifted`: a fresh
-    # array per step costs more in memory mapping than the arithmetic itself.
-    np.exp(shifted, out=shifted)
-    shifted /= np.sum(shifted, axis=axis, keepdims=True)
-    return shifted
+    # Every full-size step writes into one new array: a fresh array per step
+    # costs more in memory mapping than the arithmetic itself.
+    out = _subtract(scores, np.max(scores, axis=axis, keepdims=True))
+    np.exp(out, out=out)
+    out /= np.sum(out, axis=axis, keepdims=True)
+    return out
 
 
 def log_softmax(x: ArrayLike, axis: int = -1) -> NDArray[np.floating[Any]]:
@@ -153,15 +161,19 @@ def log_softmax(x: ArrayLike, axis: int = -1) -> NDArray[np.floating[Any]]:
     >>> log_softmax([0.0, -1000.0])
     array([    0., -1000.])
     """
-    shifted, axis = _shifted_scores(x, axis)
+    scores, axis = _checked_scores(x, axis)
+    maximum = np.max(scores, axis=axis, keepdims=True)
 
-    # exp(shifted) is only summed, so its buffer is reused for the result:
-    # two full-size arrays instead of three. (Taking the log of that buffer
-    # instead would turn scores whose exp underflows into -inf.)
-    buffer: NDArray[np.floating[Any]] = np.exp(shifted)
-    log_sum = np.log(np.sum(buffer, axis=axis, keepdims=True))
-    np.subtract(shifted, log_sum, out=buffer)
-    return buffer
+    # One new array holds the exponentials, which are only summed, and then
+    # the result. Shifting the scores a second time costs less than a second
+    # full-size array, and gives the same numbers. (Taking the log of the
+    # exponentials instead would turn scores whose exp underflows into -inf.)
+    out = _subtract(scores, maximum)
+    np.exp(out, out=out)
+    log_sum = np.log(np.sum(out, axis=axis, keepdims=True))
+    _subtract(scores, maximum, out=out)
+    out -= log_sum
+    return out
 
 
 def softmax_jacobian(x: ArrayLike) -> NDArray[np.floating[Any]]:

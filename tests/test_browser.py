@@ -33,7 +33,7 @@ from tools.hooks.formulas import find_formulas
 pytestmark = pytest.mark.browser
 
 TUTORIAL_PATHS = [f"tutorial/{name}/" for name in TUTORIAL_PAGES]
-PAGES = ["", *TUTORIAL_PATHS, "reference/"]
+PAGES = ["", *TUTORIAL_PATHS, "benchmarks/", "reference/"]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 
 INSTALL_HINT = (

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import dltut
-from tests.conftest import TUTORIAL_PAGES, build_site
+from tests.conftest import ROOT, TUTORIAL_PAGES, build_site
 
 pytestmark = pytest.mark.docs
 
@@ -213,3 +213,44 @@ def test_downloaded_notebook_links_absolute(built_site: Path, page: str) -> None
     for link in inside:
         path = link.removeprefix(site_url).split("#")[0]
         assert (built_site / path / "index.html").is_file(), link
+
+
+# --- the Benchmarks page ---
+
+
+def benchmarks_html(site: Path) -> str:
+    return (site / "benchmarks" / "index.html").read_text(encoding="utf-8")
+
+
+def test_benchmarks_page_shows_every_goal(built_site: Path) -> None:
+    results = json.loads((ROOT / "benchmarks" / "results.json").read_text(encoding="utf-8"))
+    goals = [
+        row
+        for record in results.values()
+        for row in record["results"].get("summary", [])
+        if row["goal"] is not None
+    ]
+    summary = benchmarks_html(built_site).split('id="summary"')[1].split("</table>")[0]
+    verdicts = re.findall(r'<td style="text-align: right">(met|missed)</td>', summary)
+
+    assert len(goals) >= 10
+    assert sorted(verdicts) == sorted("met" if row["met"] else "missed" for row in goals)
+
+
+def test_benchmarks_page_has_figures_and_machine(built_site: Path) -> None:
+    html = benchmarks_html(built_site)
+    text = visible_text(html)
+
+    # Epoch times, softmax timings and passes, derivative errors.
+    assert inline_figures(html) == 3
+    assert "python -m benchmarks.training" in text
+    assert "BLAS used by NumPy" in text
+    assert "make bench" in text
+
+
+def test_benchmarks_page_hides_its_code(built_site: Path) -> None:
+    html = benchmarks_html(built_site)
+
+    assert "from benchmarks import report" not in html
+    # Its notebook needs the repository, so the page offers no download.
+    assert 'href="benchmarks.ipynb"' not in html

@@ -103,6 +103,32 @@ def test_dense_hand_values():
     np.testing.assert_allclose(layer.param_grads[1], [[slope]], rtol=1e-14)
 
 
+@pytest.mark.parametrize("dropout", [0.0, 0.4])
+def test_dense_backward_params_matches_backward(dropout: float):
+    layer, x = built_layer("tanh", dropout, seed=3)
+    upstream = np.random.default_rng(3).normal(size=(6, 4))
+    full, params_only = copy.deepcopy(layer), copy.deepcopy(layer)
+    full.forward(x, training=True)
+    params_only.forward(x, training=True)
+
+    full.backward(upstream)
+    params_only.backward_params(upstream)
+
+    for expected, actual in zip(full.param_grads, params_only.param_grads, strict=True):
+        np.testing.assert_array_equal(actual, expected)
+    assert params_only.operations[0].input_grad is None
+
+
+def test_dense_backward_params_checks_like_backward():
+    layer = Dense(2)
+    with pytest.raises(RuntimeError, match="backward called before forward"):
+        layer.backward_params(np.ones((1, 2)))
+
+    layer.forward(np.ones((3, 4)))
+    with pytest.raises(ValueError, match=r"output_grad has shape \(3, 5\) but .* \(3, 2\)"):
+        layer.backward_params(np.ones((3, 5)))
+
+
 # --- lazy creation and seeding ---
 
 

@@ -8,6 +8,7 @@ import warnings
 
 import numpy as np
 import pytest
+import scipy.special
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -120,6 +121,34 @@ def test_cross_entropy_labels_and_one_hot_agree():
 
     assert by_labels.forward(logits, labels) == by_one_hot.forward(logits, np.eye(3)[labels])
     np.testing.assert_array_equal(by_labels.backward(), by_one_hot.backward())
+
+
+def test_cross_entropy_gradient_matches_scipy_softmax():
+    rng = np.random.default_rng(5)
+    logits, labels = rng.normal(scale=3.0, size=(6, 4)), rng.integers(0, 4, size=6)
+    loss = SoftmaxCrossEntropy()
+    loss.forward(logits, labels)
+
+    # (softmax(z) - one-hot) / n, with scipy's softmax as the independent
+    # implementation. dltut takes exp(log_softmax(z)), whose rounding error
+    # is about |log p| * eps <= 20 * 2.2e-16 relative to p <= 1, so 1e-14
+    # absolute leaves a margin; a missing 1/n or one-hot is off by > 1e-2.
+    expected = (scipy.special.softmax(logits, axis=1) - np.eye(4)[labels]) / 6
+    np.testing.assert_allclose(loss.backward(), expected, rtol=0, atol=1e-14)
+
+
+def test_cross_entropy_backward_follows_the_latest_forward():
+    rng = np.random.default_rng(6)
+    first, second = rng.normal(size=(3, 4)), rng.normal(size=(3, 4))
+    labels = np.array([0, 3, 2])
+    reused, fresh = SoftmaxCrossEntropy(), SoftmaxCrossEntropy()
+    reused.forward(first, labels)
+    reused.backward()
+
+    reused.forward(second, labels)
+    fresh.forward(second, labels)
+
+    np.testing.assert_array_equal(reused.backward(), fresh.backward())
 
 
 def test_cross_entropy_hand_values():

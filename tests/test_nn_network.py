@@ -153,6 +153,22 @@ def test_train_batch_returns_loss_value():
     assert network.train_batch(x, labels) == network.loss_value(x, labels)
 
 
+def test_train_batch_skips_only_the_input_gradient():
+    network = classifier(dropout=0.2)
+    x, labels = classification_batch(2)
+    network.forward(x)
+    full = copy.deepcopy(network)
+
+    network.train_batch(x, labels)
+    full.loss.forward(full.forward(x, training=True), labels)
+    full.backward(full.loss.backward())
+
+    for expected, actual in zip(full.param_grads(), network.param_grads(), strict=True):
+        np.testing.assert_array_equal(actual, expected)
+    assert network.layers[0].operations[0].input_grad is None
+    assert full.layers[0].operations[0].input_grad is not None
+
+
 def test_gradient_descent_by_hand_lowers_loss():
     # Two well separated blobs; 200 plain gradient steps must fit them.
     rng = np.random.default_rng(0)

@@ -212,6 +212,32 @@ def test_sigmoid_backward_large_input_no_warning():
     assert np.all(np.isfinite(grad))
 
 
+def test_backward_params_stores_param_grad_without_input_grad():
+    rng = np.random.default_rng(7)
+    x, weights, upstream = rng.normal(size=(4, 3)), rng.normal(size=(3, 2)), rng.normal(size=(4, 2))
+    full, params_only = WeightMultiply(weights), WeightMultiply(weights)
+    full.forward(x)
+    params_only.forward(x)
+
+    full.backward(upstream)
+    params_only.backward_params(upstream)
+
+    # X^T G by hand, an independent formula for the same gradient.
+    np.testing.assert_allclose(params_only.param_grad, x.T @ upstream, rtol=1e-14)
+    np.testing.assert_array_equal(params_only.param_grad, full.param_grad)
+    assert params_only.input_grad is None
+
+
+def test_backward_params_checks_like_backward():
+    op = WeightMultiply(np.ones((3, 2)))
+    with pytest.raises(RuntimeError, match="backward called before forward"):
+        op.backward_params(np.ones((1, 2)))
+
+    op.forward(np.ones((4, 3)))
+    with pytest.raises(ValueError, match=r"output_grad has shape \(4, 3\) but .* \(4, 2\)"):
+        op.backward_params(np.ones((4, 3)))
+
+
 # --- dropout ---
 
 

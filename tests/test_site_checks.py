@@ -223,3 +223,34 @@ def test_build_fails_on_foreign_script(tmp_path: Path):
     output = failed_build_output(tmp_path, {"notes.md": page})
 
     assert "notes/index.html: https://cdn.example.org/x.js" in output
+
+
+# --- the cache of executed pages ----------------------------------------------
+
+
+def test_page_runs_again_only_when_an_input_changes(tmp_path: Path):
+    page = PAGE_HEADER + (
+        "\n    # %%\n"
+        "    from pathlib import Path\n"
+        "    print(Path('benchmarks/results.json').read_text())\n"
+    )
+    config = make_project(tmp_path / "project", {"index.md": "# Home\n", "benchmarks.py": page})
+    inputs = tmp_path / "project" / "benchmarks"
+    inputs.mkdir()
+    (inputs / "report.py").write_text("")
+    (inputs / "results.json").write_text('{"first": 1}')
+
+    def build() -> str:
+        process = build_site(tmp_path / "site", cache_dir=tmp_path / "cache", config=config)
+        assert process.returncode == 0, process.stderr
+        return process.stdout + process.stderr
+
+    first, unchanged = build(), build()
+    (inputs / "results.json").write_text('{"second": 2}')
+    changed = build()
+
+    assert "Executing benchmarks.py" in first
+    assert "Cached: benchmarks.py" in unchanged
+    assert "Executing benchmarks.py" in changed
+    html = (tmp_path / "site" / "benchmarks" / "index.html").read_text(encoding="utf-8")
+    assert "second" in html

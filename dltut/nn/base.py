@@ -17,7 +17,8 @@ FloatArray = NDArray[np.float64]
 
 
 def _as_float64(x: ArrayLike, name: str) -> FloatArray:
-    return as_float_array(x, name).astype(np.float64)
+    # copy=False: float64 input, the common case, passes through without a copy.
+    return as_float_array(x, name).astype(np.float64, copy=False)
 
 
 class Operation:
@@ -96,6 +97,28 @@ class Operation:
         ValueError
             If `output_grad`'s shape differs from the output's.
         """
+        grad = self._checked_output_grad(output_grad)
+        self._store_param_grad(grad)
+        self.input_grad = self._input_grad(grad)
+        return self.input_grad
+
+    def backward_params(self, output_grad: ArrayLike) -> None:
+        """Store the parameter's gradient as `backward` does, but skip the input gradient.
+
+        A network's first operation needs no input gradient, because its
+        input is data that no optimizer changes. `input_grad` becomes None.
+        For an operation without a parameter this only checks `output_grad`.
+
+        Raises
+        ------
+        RuntimeError, ValueError
+            As `backward`.
+        """
+        grad = self._checked_output_grad(output_grad)
+        self._store_param_grad(grad)
+        self.input_grad = None
+
+    def _checked_output_grad(self, output_grad: ArrayLike) -> FloatArray:
         output = self._require_output()
         grad = _as_float64(output_grad, "output_grad")
         if grad.shape != output.shape:
@@ -103,9 +126,7 @@ class Operation:
                 f"output_grad has shape {grad.shape} but the output of {type(self).__name__} "
                 f"has shape {output.shape}; they must be equal"
             )
-        self._store_param_grad(grad)
-        self.input_grad = self._input_grad(grad)
-        return self.input_grad
+        return grad
 
     def _require_output(self) -> FloatArray:
         if self.output is None:

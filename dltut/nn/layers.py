@@ -81,7 +81,7 @@ class Layer:
         ValueError
             If the input's shape does not fit the layer's parameters.
         """
-        array = as_float_array(input_, "input_").astype(np.float64)
+        array = as_float_array(input_, "input_").astype(np.float64, copy=False)
         if not self._is_set_up:
             self._setup(array)
             self._is_set_up = True
@@ -104,16 +104,41 @@ class Layer:
         ValueError
             If `output_grad`'s shape differs from the output's (both are named).
         """
+        grad = self._checked_output_grad(output_grad)
+        for operation in reversed(self.operations):
+            grad = operation.backward(grad)
+        return grad
+
+    def backward_params(self, output_grad: ArrayLike) -> None:
+        r"""Store the parameter gradients as `backward` does, but skip the input gradient.
+
+        A network's first layer needs no gradient with respect to its
+        input, the data. For a `Dense` layer this saves the product
+        $\partial L / \partial X = G W^\top$, as large as the product that
+        gives the weights' gradient.
+
+        Raises
+        ------
+        RuntimeError, ValueError
+            As `backward`.
+        """
+        grad = self._checked_output_grad(output_grad)
+        if not self.operations:
+            return
+        first, *rest = self.operations
+        for operation in reversed(rest):
+            grad = operation.backward(grad)
+        first.backward_params(grad)
+
+    def _checked_output_grad(self, output_grad: ArrayLike) -> FloatArray:
         if self.output is None:
             raise RuntimeError(f"{self.name}.backward called before forward; call forward first")
-        grad = as_float_array(output_grad, "output_grad").astype(np.float64)
+        grad = as_float_array(output_grad, "output_grad").astype(np.float64, copy=False)
         if grad.shape != self.output.shape:
             raise ValueError(
                 f"output_grad has shape {grad.shape} but the output of {self.name} has "
                 f"shape {self.output.shape}; they must be equal"
             )
-        for operation in reversed(self.operations):
-            grad = operation.backward(grad)
         return grad
 
     @property

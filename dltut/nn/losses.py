@@ -8,11 +8,13 @@ starts.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from dltut._validation import as_float_array
-from dltut.logits import log_softmax, softmax
+from dltut._validation import as_float_array, as_real_array
+from dltut.logits import log_softmax
 
 __all__ = ["Loss", "MeanSquaredError", "SoftmaxCrossEntropy"]
 
@@ -67,7 +69,7 @@ class Loss:
             If the shapes do not fit together (both are named) or the target
             is invalid.
         """
-        array = as_float_array(prediction, "prediction").astype(np.float64)
+        array = as_float_array(prediction, "prediction").astype(np.float64, copy=False)
         if array.ndim != 2 or array.size == 0:
             raise ValueError(
                 f"prediction must be 2-d, shape (examples, outputs), and not empty, "
@@ -135,7 +137,7 @@ class MeanSquaredError(Loss):
     """
 
     def _prepare_target(self, prediction: FloatArray, target: ArrayLike) -> FloatArray:
-        array = as_float_array(target, "target").astype(np.float64)
+        array = as_float_array(target, "target").astype(np.float64, copy=False)
         if array.shape == prediction.shape[:1] and prediction.shape[1] == 1:
             array = array.reshape(-1, 1)
         if array.shape != prediction.shape:
@@ -156,10 +158,15 @@ class MeanSquaredError(Loss):
         return 2.0 * (prediction - target) / prediction.size
 
 
-def _labels_to_one_hot(labels: NDArray[np.float64], n_classes: int) -> FloatArray:
-    whole = labels == np.round(labels)
-    in_range = whole & (labels >= 0) & (labels < n_classes)
-    if not np.all(in_range):
+def _labels_to_one_hot(labels: NDArray[Any], n_classes: int) -> FloatArray:
+    if labels.dtype.kind in "iu":
+        # Integer labels need only a range check, which two reductions do.
+        is_valid = labels.min() >= 0 and labels.max() < n_classes
+    else:
+        is_valid = bool(np.all((labels == np.round(labels)) & (labels >= 0) & (labels < n_classes)))
+    if not is_valid:
+        whole = labels == np.round(labels)
+        in_range = whole & (labels >= 0) & (labels < n_classes)
         bad = np.unique(labels[~in_range])
         listed = ", ".join(f"{value:g}" for value in bad[:10])
         more = f" and {bad.size - 10} more" if bad.size > 10 else ""
@@ -209,11 +216,18 @@ class SoftmaxCrossEntropy(Loss):
     2000.0
     """
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._log_probabilities: NDArray[np.floating[Any]] | None = None
+
     def _prepare_target(self, prediction: FloatArray, target: ArrayLike) -> FloatArray:
-        array = as_float_array(target, "target").astype(np.float64)
+        self._log_probabilities = None
         n, n_classes = prediction.shape
-        if array.shape == (n,):
-            return _labels_to_one_hot(array, n_classes)
+        labels = as_real_array(target, "target")
+        if labels.shape == (n,):
+            return _labels_to_one_hot(labels, n_classes)
+
+        array = labels.astype(np.float64, copy=False)
         if array.shape == prediction.shape:
             is_binary = np.all((array == 0.0) | (array == 1.0))
             if not (is_binary and np.all(np.sum(array, axis=1) == 1.0)):
@@ -230,6 +244,8 @@ class SoftmaxCrossEntropy(Loss):
     def _loss(self) -> float:
         logits, one_hot = self._stored()
         log_probabilities = log_softmax(logits, axis=1)
+        # Kept for the gradient, whose softmax is exp of these.
+        self._log_probabilities = log_probabilities
         # Multiplying by the one-hot rows would turn 0 * (-inf) into NaN for a
         # -inf log-probability, so the label's entry is picked out instead.
         picked = log_probabilities[one_hot == 1.0]
@@ -237,4 +253,9 @@ class SoftmaxCrossEntropy(Loss):
 
     def _prediction_grad(self) -> FloatArray:
         logits, one_hot = self._stored()
-        return np.asarray((softmax(logits, axis=1) - one_hot) / logits.shape[0])
+        if self._log_probabilities is None:
+            self._log_probabilities = log_softmax(logits, axis=1)
+        probabilities: FloatArray = np.exp(self._log_probabilities)
+        probabilities -= one_hot
+        probabilities /= logits.shape[0]
+        return probabilities

@@ -142,11 +142,18 @@ class NeuralNetwork:
         """Run forward (in training mode), the loss and backward on one batch, and return the loss.
 
         The parameters do not change: an optimizer's `step` updates them
-        from `param_grads()` afterwards.
+        from `param_grads()` afterwards. Backward stops at the first
+        layer's parameters (`Layer.backward_params`), because no update
+        needs the gradient with respect to the data `x`.
         """
         prediction = self.forward(x, training=True)
         loss = self.loss.forward(prediction, y)
-        self.backward(self.loss.backward())
+
+        grad = self.loss.backward()
+        first, *rest = self.layers
+        for layer in reversed(rest):
+            grad = layer.backward(grad)
+        first.backward_params(grad)
         return loss
 
     def params(self) -> list[FloatArray]:

@@ -144,10 +144,11 @@ class BiasAdd(ParamOperation):
         return _float64(self._require_input() + self.param)
 
     def _input_grad(self, output_grad: FloatArray) -> FloatArray:
-        return np.array(output_grad, dtype=np.float64)
+        # No operation changes a gradient in place, so passing it on without a copy is safe.
+        return output_grad
 
     def _param_grad(self, output_grad: FloatArray) -> FloatArray:
-        return _float64(np.sum(output_grad, axis=0, keepdims=True))
+        return _float64(output_grad.sum(axis=0, keepdims=True))
 
 
 class Sigmoid(Operation):
@@ -237,10 +238,11 @@ class Linear(Operation):
     """
 
     def _output(self, training: bool) -> FloatArray:
-        return np.array(self._require_input(), dtype=np.float64)
+        # Arrays flow through a network without being changed in place, so no copy is needed.
+        return self._require_input()
 
     def _input_grad(self, output_grad: FloatArray) -> FloatArray:
-        return np.array(output_grad, dtype=np.float64)
+        return output_grad
 
 
 def _check_rate(rate: Any) -> float:

@@ -493,8 +493,11 @@ assert np.isinf(naive_loss)
 # `NeuralNetwork(layers, loss)` chains layers and a loss. Its `forward`
 # passes the input through the layers in order. Its `backward` passes the
 # loss's gradient through the layers in reverse. `train_batch(x, y)` does
-# both, with the loss in between, and returns the loss. The network never
-# changes its parameters itself. An optimizer does that from
+# both, with the loss in between, and returns the loss. It leaves out one
+# product, the $G W_1^\top$ of the first layer's `WeightMultiply`: that is
+# the gradient with respect to the inputs, which are data that no update
+# changes. The network never changes its parameters itself. An optimizer
+# does that from
 # `param_grads()`: the [next page](../10-digits/) shows how, before it
 # trains a network on real images.
 #

@@ -1,11 +1,12 @@
-"""MkDocs hook: execute the tutorial pages before mkdocs-jupyter renders them.
+"""MkDocs hook: execute the notebook pages before mkdocs-jupyter renders them.
 
-Each page under `docs/tutorial/` is a jupytext percent script. This hook turns
-it into a notebook, runs it in a fresh kernel and hands the executed notebook
-to mkdocs-jupyter, which renders it without running it again and offers it for
-download. Executed notebooks are cached under `.cache/notebooks/`, keyed by
-the page's source, the `dltut` package source and this file, so an unchanged
-page is not run again while `mkdocs serve` rebuilds. The environment variable
+Each `.py` file under `docs/` (the tutorial pages and the Benchmarks page)
+is a jupytext percent script. This hook turns it into a notebook, runs it in
+a fresh kernel and hands the executed notebook to mkdocs-jupyter, which
+renders it without running it again and offers it for download. Executed
+notebooks are cached under `.cache/notebooks/`, keyed by the page's source,
+the `dltut` package source, this file and the page's entry in `PAGE_INPUTS`,
+so an unchanged page is not run again while `mkdocs serve` rebuilds. The environment variable
 `DLTUT_CACHE_DIR` moves the cache elsewhere, for example to force a cold build.
 
 A cell that raises, or that writes to stderr (a warning, for example), fails
@@ -39,9 +40,14 @@ from nbclient.exceptions import CellExecutionError
 
 log = get_plugin_logger("notebooks")
 
-#: Pages that are executed, as a prefix and suffix of their path under docs/.
-PAGE_PREFIX = "tutorial/"
+#: Files under docs/ with this suffix are pages to execute.
 PAGE_SUFFIX = ".py"
+
+#: Files besides `dltut` that a page reads, by the page's path under docs/;
+#: a change in one of them runs the page again.
+PAGE_INPUTS = {
+    "benchmarks.py": ("benchmarks/report.py", "benchmarks/results.json"),
+}
 
 #: Seconds one cell may run before the build fails.
 CELL_TIMEOUT = 600
@@ -177,7 +183,11 @@ def _executed_notebook(file: File, config: MkDocsConfig, package_digest: str) ->
     """
     root = _project_root(config)
     source = Path(file.abs_src_path or "")
-    key = hashlib.sha256(source.read_bytes() + package_digest.encode()).hexdigest()[:20]
+    digest = hashlib.sha256(source.read_bytes() + package_digest.encode())
+    for name in PAGE_INPUTS.get(file.src_uri, ()):
+        digest.update(name.encode())
+        digest.update((root / name).read_bytes())
+    key = digest.hexdigest()[:20]
 
     # The notebook keeps its path under docs/, so that it gets the page's URL.
     cache_dir = _cache_root(config) / key
@@ -201,10 +211,10 @@ def _executed_notebook(file: File, config: MkDocsConfig, package_digest: str) ->
 
 @event_priority(100)  # before mkdocs-jupyter wraps the notebooks
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    """Replace each tutorial script by its executed notebook.
+    """Replace each page script by its executed notebook.
 
     The notebook's path ends in `.ipynb`, so `mkdocs.yml` and links name the
-    pages `tutorial/NN-topic.ipynb`.
+    pages `tutorial/NN-topic.ipynb` and `benchmarks.ipynb`.
     """
     # Kernels inherit these. A fixed hash seed makes set and dict orders the
     # same on every build; one BLAS thread makes floating-point sums add up
@@ -215,7 +225,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     package_digest = _package_digest(_project_root(config))
 
     for file in list(files):
-        if not (file.src_uri.startswith(PAGE_PREFIX) and file.src_uri.endswith(PAGE_SUFFIX)):
+        if not file.src_uri.endswith(PAGE_SUFFIX):
             continue
         notebook = File(
             Path(file.src_uri).with_suffix(".ipynb").as_posix(),
