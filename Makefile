@@ -33,7 +33,7 @@ lint: $(INSTALLED)
 	$(BIN)/mypy
 
 ## bench: compare dltut with PyTorch, scipy and scikit-learn; writes benchmarks/results.json
-bench: $(INSTALLED)
+bench: $(INSTALLED) $(MATHJAX)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "torch==2.13.0"
 	$(BIN)/python -m benchmarks.run
 
