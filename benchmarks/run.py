@@ -25,7 +25,8 @@ import benchmarks
 from benchmarks.common import RESULTS_PATH, write_results
 
 ORDER = ("softmax", "derivatives")
-NOT_BENCHMARKS = {"common", "run"}
+# Modules of this package that support the benchmarks without being one.
+NOT_BENCHMARKS = {"common", "report", "run"}
 
 # A 1-minute load average above this share of the logical cores means other
 # processes compete for the CPU, which slows and scatters the timings.
@@ -81,11 +82,16 @@ def _warn_if_busy() -> None:
 
 def run_module(name: str, quick: bool) -> dict[str, Any]:
     """Import `benchmarks.<name>`, call its `run`, and record a failure instead of raising it."""
+    start = time.perf_counter()
     module = importlib.import_module(f"benchmarks.{name}")
     if not hasattr(module, "run"):
-        return {"status": "skipped", "reason": f"benchmarks.{name} defines no run(quick)"}
+        return {
+            "status": "skipped",
+            "reason": f"benchmarks.{name} defines no run(quick)",
+            "duration_s": time.perf_counter() - start,
+            "quick": quick,
+        }
 
-    start = time.perf_counter()
     try:
         result = dict(module.run(quick=quick))
     except Exception as error:
