@@ -196,7 +196,12 @@ def machine_table(results: dict[str, Any]) -> str:
     for section in SECTIONS:
         record = results[section]
         machine = record["machine"]
-        load = machine.get("load_average_1_5_15_min") or [float("nan")]
+        # A section run alone, without benchmarks.run, has only the load after it.
+        load = (
+            record["results"].get("load_average_at_start")
+            or machine.get("load_average_1_5_15_min")
+            or [float("nan")]
+        )
         duration = record["results"].get("duration_s")
         quick = " (quick run)" if record["results"].get("quick") else ""
         rows.append(
@@ -208,7 +213,7 @@ def machine_table(results: dict[str, Any]) -> str:
                 "" if duration is None else seconds(duration),
             ]
         )
-    header = ["Benchmark", "Recorded (UTC)", "Command", "Load", "Run time"]
+    header = ["Benchmark", "Recorded (UTC)", "Command", "Load at start", "Run time"]
     return html_table(header, rows, numeric_from=3)
 
 

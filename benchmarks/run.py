@@ -81,7 +81,13 @@ def _warn_if_busy() -> None:
 
 
 def run_module(name: str, quick: bool) -> dict[str, Any]:
-    """Import `benchmarks.<name>`, call its `run`, and record a failure instead of raising it."""
+    """Import `benchmarks.<name>`, call its `run`, and record a failure instead of raising it.
+
+    The load average is recorded before the benchmark starts, because the
+    one in the machine description, taken afterwards, includes the
+    benchmark's own processes.
+    """
+    load_at_start = list(os.getloadavg())
     start = time.perf_counter()
     module = importlib.import_module(f"benchmarks.{name}")
     if not hasattr(module, "run"):
@@ -90,6 +96,7 @@ def run_module(name: str, quick: bool) -> dict[str, Any]:
             "reason": f"benchmarks.{name} defines no run(quick)",
             "duration_s": time.perf_counter() - start,
             "quick": quick,
+            "load_average_at_start": load_at_start,
         }
 
     try:
@@ -100,6 +107,7 @@ def run_module(name: str, quick: bool) -> dict[str, Any]:
         result = {"status": "failed", "error": f"{type(error).__name__}: {error}"}
     result["duration_s"] = time.perf_counter() - start
     result["quick"] = quick
+    result["load_average_at_start"] = load_at_start
     return result
 
 

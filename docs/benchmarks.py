@@ -66,8 +66,10 @@ display(HTML(report.summary_table(results)))
 # ## The machine
 #
 # Each benchmark records when it ran, the command that ran it, the machine
-# and how busy the machine was (the load average: the number of processes
-# that were running or waiting for a core, averaged over the last minute).
+# and how busy the machine was when it started: the load average, the
+# number of processes that were running or waiting for a core, averaged
+# over the last minute. On this 2-core machine, a load well below 1 leaves
+# a core free for the benchmark.
 
 # %% tags=["hide-input"]
 display(HTML(report.machine_table(results)))

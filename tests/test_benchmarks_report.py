@@ -63,6 +63,7 @@ def errors(best: float) -> dict[str, Any]:
 def make_results() -> dict[str, Any]:
     training = {
         "duration_s": 12.0,
+        "load_average_at_start": [0.75, 0.5, 0.5],
         "epoch_time": {
             "batch_32": {
                 "batch_size": 32,
@@ -265,9 +266,11 @@ def test_machine_and_software_tables():
         "Training epoch",
         "2026-01-02 03:04:05",
         "python -m benchmarks.training",
-        "0.25",
+        "0.75",
         "12.0 s",
     ]
+    # Without a load at the start, the load after the run is shown.
+    assert machine[1][3] == "0.25"
     assert software["CPU"] == "Test CPU, 2 usable cores"
     assert software["BLAS used by NumPy"] == "openblas 0.3.27, Haswell kernels"
     assert software["torch"] == "not installed"
