@@ -79,10 +79,18 @@ def _blas_info() -> Any:
         config = np.show_config(mode="dicts")
         return {"source": "numpy.show_config", "build": config.get("Build Dependencies")}
     libraries = threadpool_info()
-    # The file name identifies the build; the folder only says where this checkout lives.
+    # The file and its folder identify the build and the package that loaded
+    # it. The rest of the path would only record where this checkout is.
     for library in libraries:
-        library["filepath"] = Path(library["filepath"]).name
+        path = Path(library["filepath"])
+        library["filepath"] = f"{path.parent.name}/{path.name}"
     return {"source": "threadpoolctl", "libraries": libraries}
+
+
+def _numpy_blas_build() -> dict[str, Any]:
+    """Return the name, version and configuration of the BLAS that NumPy was built with."""
+    blas = np.show_config(mode="dicts").get("Build Dependencies", {}).get("blas", {})
+    return {key: blas.get(key) for key in ("name", "version", "openblas configuration")}
 
 
 def machine_description() -> dict[str, Any]:
@@ -100,6 +108,7 @@ def machine_description() -> dict[str, Any]:
         "python": platform.python_version(),
         "numpy": np.__version__,
         "packages": _package_versions(),
+        "numpy_blas_build": _numpy_blas_build(),
         "blas": _blas_info(),
         "environment": {name: os.environ.get(name) for name in THREAD_ENVIRONMENT},
     }

@@ -34,7 +34,7 @@ TITLES = {
     "site_build": "Site build",
 }
 
-#: How the libraries and variants are named on the page.
+#: Display names of the libraries and variants on the page.
 NAMES = {
     "dltut": "dltut",
     "torch": "PyTorch",
@@ -177,17 +177,21 @@ def paragraph(text: str) -> str:
 
 
 def numpy_blas(machine: dict[str, Any]) -> str:
-    """Describe the BLAS library that NumPy loaded, as threadpoolctl reported it."""
+    """Describe the BLAS that NumPy was built with and the kernels it ran."""
+    build = machine.get("numpy_blas_build") or {}
+    described = f"{build.get('name', 'unknown')} {build.get('version', '')}".strip()
+
+    # threadpoolctl names the loaded library's folder, such as numpy.libs,
+    # and the processor kernels that OpenBLAS picked at run time.
     libraries = machine.get("blas", {}).get("libraries", [])
-    blas = [library for library in libraries if library.get("user_api") == "blas"]
-    if not blas:
-        return "unknown"
-    numpy_own = [library for library in blas if "numpy" in library.get("filepath", "")]
-    chosen = (numpy_own or blas)[0]
-    return (
-        f"{chosen.get('internal_api', '?')} {chosen.get('version', '?')}, "
-        f"{chosen.get('architecture', '?')} kernels"
-    )
+    loaded = [
+        library
+        for library in libraries
+        if library.get("user_api") == "blas" and "numpy" in library.get("filepath", "")
+    ]
+    if loaded and loaded[0].get("architecture"):
+        described += f", {loaded[0]['architecture']} kernels"
+    return described
 
 
 def machine_table(results: dict[str, Any]) -> str:
@@ -339,8 +343,8 @@ def accuracy_table(results: dict[str, Any]) -> str:
     rows = []
     for library, value in accuracy["test_accuracy"].items():
         difference = accuracy.get(f"max_weight_difference_{library}_to_dltut")
-        shown = "" if difference is None else f"{difference:.1e}"
-        rows.append([name(library), f"{100 * value:.2f} %", shown])
+        difference_text = "" if difference is None else f"{difference:.1e}"
+        rows.append([name(library), f"{100 * value:.2f} %", difference_text])
     header = [
         "Library",
         f"Test accuracy after {accuracy['epochs']} epochs",
@@ -533,12 +537,12 @@ def memory_table(results: dict[str, Any]) -> str:
     for library, measured in memory["libraries"].items():
         traced = measured["tracemalloc"].get("tracemalloc_training_peak_bytes")
         # PyTorch's allocator bypasses tracemalloc, so its traced peak would mislead.
-        shown = "not traced" if library == "torch" or traced is None else mebibytes(traced)
+        traced_text = "not traced" if library == "torch" or traced is None else mebibytes(traced)
         rss = measured["rss"]
         rows.append(
             [
                 name(library),
-                shown,
+                traced_text,
                 mebibytes(rss["vm_hwm_bytes"]),
                 mebibytes(rss["vm_hwm_added_by_training_bytes"]),
                 ratio(dltut_peak / rss["vm_hwm_bytes"]),

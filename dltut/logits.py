@@ -164,7 +164,7 @@ def log_softmax(x: ArrayLike, axis: int = -1) -> NDArray[np.floating[Any]]:
     scores, axis = _checked_scores(x, axis)
     maximum = np.max(scores, axis=axis, keepdims=True)
 
-    # One new array holds the exponentials, which are only summed, and then
+    # One new array contains the exponentials, which are only summed, and then
     # the result. Shifting the scores a second time costs less than a second
     # full-size array, and gives the same numbers. (Taking the log of the
     # exponentials instead would turn scores whose exp underflows into -inf.)

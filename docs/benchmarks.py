@@ -65,11 +65,11 @@ display(HTML(report.summary_table(results)))
 # %% [markdown]
 # ## The machine
 #
-# Each benchmark records when it ran, the command that ran it, the machine
-# and how busy the machine was when it started: the load average, the
-# number of processes that were running or waiting for a core, averaged
-# over the last minute. On this 2-core machine, a load well below 1 leaves
-# a core free for the benchmark.
+# Each benchmark records when it ran, the command that ran it and the
+# machine. It also records how busy the machine was when it started, as
+# the load average: the number of processes that were running or waiting
+# for a core, averaged over the last minute. On a 2-core machine, a load
+# well below 1 leaves a core free for the benchmark.
 
 # %% tags=["hide-input"]
 display(HTML(report.machine_table(results)))
@@ -147,10 +147,11 @@ display(HTML(report.accuracy_table(results)))
 # [Softmax](../tutorial/03-softmax/) of a batch of 1,000 rows of 1,000
 # float64 scores, against `scipy.special` and PyTorch. Each implementation
 # is timed in fresh Python processes, because how fast a call is depends on
-# what ran before it: whether the memory of a large array freed by the last
-# call is handed back to the operating system, and must be mapped again, is
-# decided by the allocations that came before. The goal: dltut within 1.2
-# times the fastest peer, by the median and by the minimum.
+# what ran before it. When a call frees a large array, the memory either
+# stays with the process or goes back to the operating system, which must
+# then map it again for the next call. Which of the two happens depends on
+# the allocations that came before. The goal: dltut within 1.2 times the
+# fastest peer, by the median and by the minimum.
 
 # %% tags=["hide-input"]
 display(HTML(report.softmax_verdict(results)))

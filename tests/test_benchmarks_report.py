@@ -25,6 +25,7 @@ MACHINE = {
     "python": "3.12.0",
     "numpy": "2.0.0",
     "platform": "Linux-test",
+    "numpy_blas_build": {"name": "scipy-openblas", "version": "0.3.27"},
     "packages": {"scipy": "1.14.0", "scikit-learn": "1.5.0", "torch": None},
     "blas": {
         "libraries": [
@@ -272,7 +273,7 @@ def test_machine_and_software_tables():
     # Without a load at the start, the load after the run is shown.
     assert machine[1][3] == "0.25"
     assert software["CPU"] == "Test CPU, 2 usable cores"
-    assert software["BLAS used by NumPy"] == "openblas 0.3.27, Haswell kernels"
+    assert software["BLAS used by NumPy"] == "scipy-openblas 0.3.27, Haswell kernels"
     assert software["torch"] == "not installed"
 
 

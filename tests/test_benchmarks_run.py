@@ -8,14 +8,14 @@ from pathlib import Path
 from benchmarks import run
 
 
-def test_every_benchmark_module_is_found_and_helpers_are_not():
+def test_benchmark_names_skip_helpers():
     names = run.benchmark_names()
 
     assert names[:2] == ["softmax", "derivatives"]
     assert sorted(names[2:]) == ["memory", "site_build", "training"]
 
 
-def test_module_without_run_is_skipped_with_its_duration():
+def test_module_without_run_skipped():
     result = run.run_module("common", quick=True)
 
     assert result["status"] == "skipped"
@@ -30,7 +30,7 @@ def test_unknown_benchmark_is_an_error(capsys):
     assert "unknown benchmark nope" in capsys.readouterr().err
 
 
-def test_run_writes_section_with_machine_and_summary(tmp_path: Path, capsys):
+def test_run_writes_one_section(tmp_path: Path, capsys):
     output = tmp_path / "results.json"
     output.write_text(json.dumps({"kept": {"results": {}}}), encoding="utf-8")
 
