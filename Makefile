@@ -8,6 +8,8 @@ INSTALLED := $(VENV)/.installed
 MATHJAX := docs/assets/vendor/mathjax/.complete
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Package index that `make bench` installs PyTorch from; empty means pip's default.
+TORCH_INDEX ?=
 
 # Material for MkDocs prints a long notice about its successor on every build.
 export NO_MKDOCS_2_WARNING := 1
@@ -34,7 +36,8 @@ lint: $(INSTALLED)
 
 ## bench: compare dltut with PyTorch, scipy and scikit-learn; writes benchmarks/results.json
 bench: $(INSTALLED) $(MATHJAX)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check "torch==2.13.0"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+	  $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX)) "torch==2.13.0"
 	$(BIN)/python -m benchmarks.run
 
 ## lock: re-pin requirements/lock.txt from the ranges in pyproject.toml

@@ -93,6 +93,31 @@ def _numpy_blas_build() -> dict[str, Any]:
     return {key: blas.get(key) for key in ("name", "version", "openblas configuration")}
 
 
+def _cpu_times() -> tuple[int, int] | None:
+    """Return the idle and total CPU time of all cores from /proc/stat, or None off Linux."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            fields = [int(value) for value in stat.readline().split()[1:9]]
+    except OSError:
+        return None
+    # The fields are user, nice, system, idle, iowait, irq, softirq and steal.
+    return fields[3] + fields[4], sum(fields)
+
+
+def cpu_busy_share(seconds: float = 1.0) -> float | None:
+    """Return the share of all cores' time that was busy during the next `seconds`.
+
+    Unlike the load average, a one-minute mean, this shows only what runs
+    now. Returns None where /proc/stat does not exist.
+    """
+    before = _cpu_times()
+    time.sleep(seconds)
+    after = _cpu_times()
+    if before is None or after is None or after[1] == before[1]:
+        return None
+    return 1.0 - (after[0] - before[0]) / (after[1] - before[1])
+
+
 def machine_description() -> dict[str, Any]:
     """Describe the hardware, software and load under which the benchmarks ran."""
     try:

@@ -194,31 +194,47 @@ def numpy_blas(machine: dict[str, Any]) -> str:
     return described
 
 
+def _commands(results: dict[str, Any]) -> set[str]:
+    return {results[section]["command"] for section in SECTIONS}
+
+
 def machine_table(results: dict[str, Any]) -> str:
-    """Tabulate where, when and with which command each section was measured."""
+    """Tabulate when each section was measured, how busy the CPU was and how long it took.
+
+    The command appears as a column only when the sections were written by
+    different commands; `command_sentence` names a single one.
+    """
+    with_command = len(_commands(results)) > 1
     rows = []
     for section in SECTIONS:
         record = results[section]
-        machine = record["machine"]
-        # A section run alone, without benchmarks.run, has only the load after it.
-        load = (
-            record["results"].get("load_average_at_start")
-            or machine.get("load_average_1_5_15_min")
-            or [float("nan")]
-        )
+        busy = record["results"].get("cpu_busy_at_start")
         duration = record["results"].get("duration_s")
         quick = " (quick run)" if record["results"].get("quick") else ""
-        rows.append(
-            [
-                TITLES[section],
-                record["recorded_at"].replace("T", " ").replace("+00:00", ""),
-                record["command"] + quick,
-                f"{load[0]:.2f}",
-                "" if duration is None else seconds(duration),
-            ]
-        )
-    header = ["Benchmark", "Recorded (UTC)", "Command", "Load at start", "Run time"]
-    return html_table(header, rows, numeric_from=3)
+        row = [
+            TITLES[section] + quick,
+            record["recorded_at"].replace("T", " ").replace("+00:00", ""),
+            "" if busy is None else f"{100 * busy:.0f} %",
+            "" if duration is None else seconds(duration),
+        ]
+        if with_command:
+            row.insert(1, record["command"])
+        rows.append(row)
+    header = ["Benchmark", "Finished (UTC)", "CPU busy before", "Run time"]
+    if with_command:
+        header.insert(1, "Command")
+    return html_table(header, rows, numeric_from=len(header) - 2)
+
+
+def command_sentence(results: dict[str, Any]) -> str:
+    """Name the command that wrote the results and the total run time of the benchmarks."""
+    total = sum(results[section]["results"].get("duration_s", 0.0) for section in SECTIONS)
+    commands = sorted(_commands(results))
+    if len(commands) == 1:
+        source = f"All results were written by {commands[0]}"
+    else:
+        source = "The results were written by the commands in the table"
+    return paragraph(f"{source}, and the benchmarks ran for {seconds(total)} in all.")
 
 
 def software_table(results: dict[str, Any]) -> str:
@@ -234,14 +250,21 @@ def software_table(results: dict[str, Any]) -> str:
     )
     rows = [
         ["CPU", "; ".join(cpus)],
+        ["Operating system", machine["platform"]],
         ["Python", machine["python"]],
         ["NumPy", machine["numpy"]],
         ["BLAS used by NumPy", numpy_blas(machine)],
-        ["Platform", machine["platform"]],
     ]
-    for package in ("scipy", "scikit-learn", "torch"):
-        rows.append([package, packages.get(package) or "not installed"])
-    return html_table(["Component", "Version"], rows, numeric_from=2)
+    for package, key in (
+        ("SciPy", "scipy"),
+        ("scikit-learn", "scikit-learn"),
+        ("PyTorch", "torch"),
+    ):
+        rows.append([package, packages.get(key) or "not installed"])
+    torch = results["softmax"]["results"].get("peers", {}).get("torch", {})
+    if "num_threads" in torch:
+        rows.append(["PyTorch's default threads", str(torch["num_threads"])])
+    return html_table(["Component", "Version or setting"], rows, numeric_from=2)
 
 
 def _readable(label: str) -> str:
@@ -313,6 +336,13 @@ def training_verdict(results: dict[str, Any]) -> str:
             f"{ratio(case['ratio_dltut_to_fastest_peer'])} the time of the fastest peer, "
             f"{name(case['fastest_peer'])} ({verdict})."
         )
+        default = case.get("default_threads_one_after_another", {})
+        if "fastest_peer" in default:
+            sentences.append(
+                f"With each library's default number of threads, timed one library after "
+                f"another, the ratio is {ratio(default['ratio_dltut_to_fastest_peer'])} "
+                f"against {name(default['fastest_peer'])}."
+            )
     return paragraph(" ".join(sentences))
 
 
@@ -449,6 +479,12 @@ def softmax_verdict(results: dict[str, Any]) -> str:
             sentence += (
                 f", and {ratio(case['ratio_to_torch_1_thread'])} that of PyTorch on 1 thread"
             )
+        if "one_process_ratio_to_fastest_peer" in case:
+            peer, one_process = case["one_process_ratio_to_fastest_peer"]
+            sentence += (
+                f". Timed in one process, calls taking turns, the ratio to {name(peer)} "
+                f"is {ratio(one_process)}"
+            )
         profile = softmax.get("dltut_profile", {}).get(function)
         if profile is not None:
             sentence += (
@@ -465,9 +501,11 @@ def softmax_verdict(results: dict[str, Any]) -> str:
 GOAL_ERROR = 1e-10
 
 #: The derivative methods in the order of the figure's legend, with their line styles.
+#: Forward and backward differences have nearly equal errors, so the
+#: backward ones are drawn as dots on the forward line.
 METHOD_STYLES = {
     "deriv forward": "--",
-    "deriv backward": ":",
+    "deriv backward": "o",
     "deriv central": "-",
     "richardson_deriv": "-",
     "complex_step_deriv": "-",
@@ -479,7 +517,7 @@ def derivatives_figure(results: dict[str, Any]) -> Figure:
     derivatives = results["derivatives"]["results"]
     functions = derivatives["functions"]
     figure, axes = plt.subplots(
-        1, len(functions), figsize=(9, 3.4), sharey=True, layout="constrained"
+        1, len(functions), figsize=(9, 4.0), sharey=True, layout="constrained"
     )
     for axis, (function, record) in zip(np.atleast_1d(axes), functions.items(), strict=True):
         for index, (method, style) in enumerate(METHOD_STYLES.items()):
@@ -492,7 +530,17 @@ def derivatives_figure(results: dict[str, Any]) -> Figure:
             # The log scale cannot show an exact 0; an error of 0 is drawn at 1e-17.
             values = np.where(values == 0.0, 1e-17, values)
             values = np.where(np.isfinite(values), values, np.nan)
-            axis.loglog(steps, values, style, color=COLORS[index], label=method, linewidth=1.6)
+            axis.loglog(
+                steps,
+                values,
+                style,
+                color=COLORS[index],
+                label=method,
+                linewidth=1.6,
+                markersize=3.5,
+                # The complex step goes below the others, where they share its large-step line.
+                zorder=1 if method == "complex_step_deriv" else 2,
+            )
         axis.axhline(GOAL_ERROR, color="#777777", linewidth=1.0, linestyle="-.", label="goal")
         axis.set_title(function)
         axis.set_xlabel("step h")
@@ -500,8 +548,18 @@ def derivatives_figure(results: dict[str, Any]) -> Figure:
     first = np.atleast_1d(axes)[0]
     first.set_ylabel("largest relative error")
     handles, labels = first.get_legend_handles_labels()
-    figure.legend(handles, labels, loc="outside lower center", ncols=6, fontsize="small")
+    figure.legend(handles, labels, loc="outside lower center", ncols=3)
     return figure
+
+
+def derivatives_grids(results: dict[str, Any]) -> str:
+    """Say on which points each function's errors were measured."""
+    functions = results["derivatives"]["results"]["functions"]
+    grids = [
+        f"{function}: {record['points']} points, {record['domain']}"
+        for function, record in functions.items()
+    ]
+    return paragraph("The points of each grid: " + "; ".join(grids) + ".")
 
 
 def derivatives_table(results: dict[str, Any]) -> str:

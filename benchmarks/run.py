@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import pkgutil
 import sys
 import time
@@ -22,15 +21,15 @@ from pathlib import Path
 from typing import Any
 
 import benchmarks
-from benchmarks.common import RESULTS_PATH, write_results
+from benchmarks.common import RESULTS_PATH, cpu_busy_share, write_results
 
 ORDER = ("softmax", "derivatives")
 # Modules of this package that support the benchmarks without being one.
 NOT_BENCHMARKS = {"common", "report", "run"}
 
-# A 1-minute load average above this share of the logical cores means other
-# processes compete for the CPU, which slows and scatters the timings.
-BUSY_LOAD_SHARE = 0.5
+# Other processes busy for more than this share of all cores' time compete
+# with the benchmark for the CPU, which slows and scatters the timings.
+BUSY_SHARE = 0.2
 
 
 def benchmark_names() -> list[str]:
@@ -69,13 +68,11 @@ def _parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _warn_if_busy() -> None:
-    load = os.getloadavg()[0]
-    cores = os.cpu_count() or 1
-    if load > BUSY_LOAD_SHARE * cores:
+def _warn_if_busy(name: str, busy: float | None) -> None:
+    if busy is not None and busy > BUSY_SHARE:
         print(
-            f"warning: 1-minute load average is {load:.2f} on {cores} logical cores; "
-            "other processes will slow and scatter the timings",
+            f"warning: other processes kept {busy:.0%} of the CPU busy before {name} started; "
+            "they will slow and scatter its timings",
             file=sys.stderr,
         )
 
@@ -83,11 +80,11 @@ def _warn_if_busy() -> None:
 def run_module(name: str, quick: bool) -> dict[str, Any]:
     """Import `benchmarks.<name>`, call its `run`, and record a failure instead of raising it.
 
-    The load average is recorded before the benchmark starts, because the
-    one in the machine description, taken afterwards, includes the
-    benchmark's own processes.
+    How busy the CPU was in the second before the benchmark starts is
+    recorded too, because other processes slow the benchmark down.
     """
-    load_at_start = list(os.getloadavg())
+    busy_at_start = cpu_busy_share()
+    _warn_if_busy(name, busy_at_start)
     start = time.perf_counter()
     module = importlib.import_module(f"benchmarks.{name}")
     if not hasattr(module, "run"):
@@ -96,7 +93,7 @@ def run_module(name: str, quick: bool) -> dict[str, Any]:
             "reason": f"benchmarks.{name} defines no run(quick)",
             "duration_s": time.perf_counter() - start,
             "quick": quick,
-            "load_average_at_start": load_at_start,
+            "cpu_busy_at_start": busy_at_start,
         }
 
     try:
@@ -107,7 +104,7 @@ def run_module(name: str, quick: bool) -> dict[str, Any]:
         result = {"status": "failed", "error": f"{type(error).__name__}: {error}"}
     result["duration_s"] = time.perf_counter() - start
     result["quick"] = quick
-    result["load_average_at_start"] = load_at_start
+    result["cpu_busy_at_start"] = busy_at_start
     return result
 
 
@@ -180,7 +177,6 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
 
-    _warn_if_busy()
     results: dict[str, dict[str, Any]] = {}
     for name in [name for name in available if name in selected]:
         print(f"running {name} ...", file=sys.stderr, flush=True)

@@ -229,7 +229,7 @@ def _summary(name: str, comparison: dict[str, Any]) -> list[dict[str, Any]]:
             met=comparison["goal_met"],
         ),
         summary_row(
-            f"{name}: dltut / {min_time_peer}, min times",
+            f"{name}: dltut / {min_time_peer}, minimum times",
             min_time_ratio,
             unit="x",
             goal=f"<= {GOAL_RATIO}",

@@ -15,9 +15,10 @@
 #
 # dltut is written to be read, one idea per function, but reading it
 # should not cost you speed or accuracy. This page compares it with the
-# tools you would otherwise use: PyTorch, scikit-learn and SciPy. Each
-# comparison runs in the same program on the same machine, and every
-# result is checked to be the same before anything is timed.
+# tools you would otherwise use: PyTorch, scikit-learn and SciPy. All
+# comparisons run on the same machine, in the same run of the benchmarks.
+# Where two libraries compute the same thing, their results are checked to
+# agree before anything is timed.
 #
 # The tables and figures are drawn from the results file
 # `benchmarks/results.json` whenever the site is built, so they always show
@@ -31,9 +32,11 @@
 # make bench
 # ```
 #
-# It installs the CPU build of PyTorch into the project's environment, runs
-# every benchmark and rewrites `benchmarks/results.json`; the next
-# `make serve` redraws this page from it. To run one benchmark, use
+# It installs PyTorch 2.13 into the project's environment, runs every
+# benchmark and rewrites `benchmarks/results.json`, and the next
+# `make serve` redraws this page from it. Stop a running `make serve`
+# first: it rebuilds the site whenever the results file changes, which
+# would slow the benchmarks that are still running. To run one benchmark, use
 # `.venv/bin/python -m benchmarks.run --only training` (or `softmax`,
 # `derivatives`, `memory`, `site_build`). Add `--quick` for a short run that
 # checks that everything works, with rougher numbers.
@@ -65,13 +68,13 @@ display(HTML(report.summary_table(results)))
 # %% [markdown]
 # ## The machine
 #
-# Each benchmark records when it ran, the command that ran it and the
-# machine. It also records how busy the machine was when it started, as
-# the load average: the number of processes that were running or waiting
-# for a core, averaged over the last minute. On a 2-core machine, a load
-# well below 1 leaves a core free for the benchmark.
+# Each benchmark records when it finished, the command that ran it and the
+# machine. It also records how busy the CPU was in the second before it
+# started: the share of all cores' time that other programs used. A few
+# percent is normal; more slows the benchmark down.
 
 # %% tags=["hide-input"]
+display(HTML(report.command_sentence(results)))
 display(HTML(report.machine_table(results)))
 display(HTML(report.software_table(results)))
 
@@ -99,11 +102,11 @@ report.training_figure(results)
 plt.show()
 
 # %% [markdown]
-# Each bar is the median epoch time; its line runs from the fastest to the
-# slowest epoch. With mini-batches this small, a library spends most of an
-# epoch on the work around the arithmetic: checking arguments, creating
-# arrays, calling functions. That is why the larger batches take less time
-# per epoch, although the arithmetic is the same.
+# Each bar is the median epoch time, and its line runs from the fastest to
+# the slowest epoch. A mini-batch of 32 images needs little arithmetic, so
+# the fixed cost of each update (checking arguments, creating arrays,
+# calling functions) weighs heavily. An epoch at batch size 256 makes an
+# eighth as many updates for the same arithmetic, which is why it is faster.
 
 # %% tags=["hide-input"]
 display(HTML(report.training_table(results)))
@@ -130,13 +133,15 @@ display(HTML(report.training_table(results)))
 #   softmax again for the gradient. It now keeps the log-probabilities and
 #   takes their exponential.
 #
-# Measured on the same machine, one after the other, the epoch at batch
-# size 32 went from 9.15 ms (1.09 times scikit-learn's) to 6.50 ms, and at
-# batch size 256 from 4.77 ms to 2.99 ms.
+# The two versions were timed one after the other on the machine above,
+# on 4 December 2026. The epoch at batch size 32 went from 9.15 ms (1.09
+# times scikit-learn's) to 6.50 ms, and at batch size 256 from 4.77 ms to
+# 2.99 ms. These numbers are a record of that change; the tables show the
+# latest run.
 #
 # Training to the end shows that the three libraries stay together: after
-# 20 epochs they classify the same test images correctly, and their weights
-# differ only by rounding.
+# 20 epochs they reach the same test accuracy, and their weights differ
+# only by rounding.
 
 # %% tags=["hide-input"]
 display(HTML(report.accuracy_table(results)))
@@ -164,17 +169,23 @@ plt.show()
 # the whole batch once per step: maximum, subtraction, exponential, sum,
 # division. The bar stacks the time of each of these passes, timed alone.
 # Their sum is the whole time of dltut's call, so the call wastes nothing
-# besides the passes themselves. PyTorch computes each row in a single
-# loop, which is why it is faster even on one thread, and by default it
-# splits the rows between two threads.
+# besides the passes themselves. PyTorch's softmax is a single compiled
+# function instead of a sequence of whole-array operations, which is why
+# it is faster even on one thread. By default it also spreads the rows
+# over several threads (the table of the machine lists how many).
 #
 # Getting closer would mean fusing the passes, which plain NumPy cannot
 # do, so the rest of the gap is left as it is. Profiling did fix one
 # thing. `log_softmax` used to allocate a second array of the full size,
 # and in a fresh process every such array costs hundreds of page faults.
 # It now reuses one array and subtracts the maximum a second time instead,
-# which gives the same numbers: its median went from 5.64 ms to 2.43 ms on
-# the same machine.
+# which gives the same numbers. Timed one after the other on 4 December
+# 2026, its median went from 5.64 ms to 2.43 ms.
+#
+# Timed in one process, with the implementations taking turns, the ratios
+# change much more from run to run than in fresh processes, because each
+# call then depends on the memory that the previous calls left behind. The
+# goal is therefore judged on the fresh processes.
 
 # %% tags=["hide-input"]
 display(HTML(report.softmax_table(results)))
@@ -192,21 +203,27 @@ display(HTML(report.softmax_table(results)))
 #
 # against the exact derivative. The goal: the methods that dltut
 # recommends, `richardson_deriv` and `complex_step_deriv`, reach
-# $10^{-10}$ or better at their default steps.
+# $10^{-10}$ or better at their default steps. Those steps are $10^{-3}$
+# for `deriv`, $0.1 \max(|x|, 0.1)$ for `richardson_deriv` (its first
+# step, which it then halves) and $10^{-20}$ for `complex_step_deriv`.
 
 # %% tags=["hide-input"]
+display(HTML(report.derivatives_grids(results)))
 report.derivatives_figure(results)
 plt.show()
 
 # %% [markdown]
-# Forward and backward differences lie on top of each other. Their best
-# errors, between $10^{-8}$ and $10^{-7}$, come at $h = 10^{-8}$, close to
-# the square root of float64's precision $\varepsilon \approx 2.2 \times
-# 10^{-16}$. Central differences reach $10^{-10}$ to $10^{-11}$ at $h$ from
-# $10^{-6}$ to $10^{-5}$, close to $\varepsilon^{1/3}$. Richardson
-# extrapolation is most accurate at large steps, where its default step
-# lies. The complex step subtracts nothing, so no rounding error grows as
-# $h$ shrinks, and it reaches the precision of float64 itself.
+# Forward and backward differences have nearly equal errors, so the dots
+# of the backward ones sit on the forward line. Their best errors, from
+# $2 \times 10^{-8}$ to $2 \times 10^{-7}$, come at $h = 10^{-8}$, close
+# to the square root of float64's precision $\varepsilon \approx 2.2
+# \times 10^{-16}$. Central differences reach $3 \times 10^{-11}$ to
+# $4 \times 10^{-10}$ at $h$ from $10^{-6}$ to $10^{-5}$, close to
+# $\varepsilon^{1/3}$. Richardson extrapolation is most accurate at large
+# steps, where its default step lies; for $1/x$ its step of $0.1$ crosses
+# the pole at 0 and the estimate overflows, so that point is missing. The
+# complex step subtracts nothing, so no rounding error grows as $h$
+# shrinks, and it reaches the precision of float64 itself.
 
 # %% tags=["hide-input"]
 display(HTML(report.derivatives_table(results)))

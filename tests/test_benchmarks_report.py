@@ -64,7 +64,7 @@ def errors(best: float) -> dict[str, Any]:
 def make_results() -> dict[str, Any]:
     training = {
         "duration_s": 12.0,
-        "load_average_at_start": [0.75, 0.5, 0.5],
+        "cpu_busy_at_start": 0.05,
         "epoch_time": {
             "batch_32": {
                 "batch_size": 32,
@@ -125,6 +125,8 @@ def make_results() -> dict[str, Any]:
     derivatives = {
         "functions": {
             "exp": {
+                "points": 400,
+                "domain": "x in [-5, 5]",
                 "max_relative_error": {method: errors(1e-12) for method in methods},
                 "best_step": {
                     method: {"step": "1e-08", "max_relative_error": 1e-12} for method in methods
@@ -263,18 +265,20 @@ def test_machine_and_software_tables():
     machine = cells(report.machine_table(results))
     software = dict(cells(report.software_table(results)))
 
+    # Two commands wrote these sections, so each row names its own.
     assert machine[0] == [
         "Training epoch",
-        "2026-01-02 03:04:05",
         "python -m benchmarks.training",
-        "0.75",
+        "2026-01-02 03:04:05",
+        "5 %",
         "12.0 s",
     ]
-    # Without a load at the start, the load after the run is shown.
-    assert machine[1][3] == "0.25"
+    assert machine[1][3:] == ["", ""]
+    assert "were written by the commands in the table" in report.command_sentence(results)
+    assert "12.0 s in all" in report.command_sentence(results)
     assert software["CPU"] == "Test CPU, 2 usable cores"
     assert software["BLAS used by NumPy"] == "scipy-openblas 0.3.27, Haswell kernels"
-    assert software["torch"] == "not installed"
+    assert software["PyTorch"] == "not installed"
 
 
 # --- figures ---
@@ -294,3 +298,22 @@ def test_figures_draw_every_case():
     lines = derivatives.axes[0].get_lines()
     assert len(lines) == 6
     assert sum(1 for y in lines[0].get_ydata() if y == y) == 1
+
+
+def test_machine_table_one_command_in_sentence():
+    results = make_results()
+    for record in results.values():
+        record["command"] = "python -m benchmarks.run"
+
+    header = report.machine_table(results).split("</thead>")[0]
+
+    assert "Command" not in header
+    assert "All results were written by python -m benchmarks.run" in report.command_sentence(
+        results
+    )
+
+
+def test_derivatives_grids_sentence():
+    text = report.derivatives_grids(make_results())
+
+    assert "exp: 400 points, x in [-5, 5]." in text

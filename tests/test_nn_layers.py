@@ -121,7 +121,7 @@ def test_dense_backward_params_matches_backward(dropout: float):
 
 def test_dense_backward_params_checks_like_backward():
     layer = Dense(2)
-    with pytest.raises(RuntimeError, match="backward called before forward"):
+    with pytest.raises(RuntimeError, match=r"\.backward_params called before forward"):
         layer.backward_params(np.ones((1, 2)))
 
     layer.forward(np.ones((3, 4)))

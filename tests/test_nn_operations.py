@@ -230,7 +230,7 @@ def test_backward_params_stores_param_grad_without_input_grad():
 
 def test_backward_params_checks_like_backward():
     op = WeightMultiply(np.ones((3, 2)))
-    with pytest.raises(RuntimeError, match="backward called before forward"):
+    with pytest.raises(RuntimeError, match=r"\.backward_params called before forward"):
         op.backward_params(np.ones((1, 2)))
 
     op.forward(np.ones((4, 3)))

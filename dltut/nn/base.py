@@ -97,7 +97,7 @@ class Operation:
         ValueError
             If `output_grad`'s shape differs from the output's.
         """
-        grad = self._checked_output_grad(output_grad)
+        grad = self._checked_output_grad(output_grad, "backward")
         self._store_param_grad(grad)
         self.input_grad = self._input_grad(grad)
         return self.input_grad
@@ -111,15 +111,17 @@ class Operation:
 
         Raises
         ------
-        RuntimeError, ValueError
-            As `backward`.
+        RuntimeError
+            If `forward` has not been called yet.
+        ValueError
+            If `output_grad`'s shape differs from the output's.
         """
-        grad = self._checked_output_grad(output_grad)
+        grad = self._checked_output_grad(output_grad, "backward_params")
         self._store_param_grad(grad)
         self.input_grad = None
 
-    def _checked_output_grad(self, output_grad: ArrayLike) -> FloatArray:
-        output = self._require_output()
+    def _checked_output_grad(self, output_grad: ArrayLike, method: str) -> FloatArray:
+        output = self._require_output(method)
         grad = _as_float64(output_grad, "output_grad")
         if grad.shape != output.shape:
             raise ValueError(
@@ -128,10 +130,10 @@ class Operation:
             )
         return grad
 
-    def _require_output(self) -> FloatArray:
+    def _require_output(self, method: str) -> FloatArray:
         if self.output is None:
             raise RuntimeError(
-                f"{type(self).__name__}.backward called before forward; call forward first"
+                f"{type(self).__name__}.{method} called before forward; call forward first"
             )
         return self.output
 

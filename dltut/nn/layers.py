@@ -104,7 +104,7 @@ class Layer:
         ValueError
             If `output_grad`'s shape differs from the output's (both are named).
         """
-        grad = self._checked_output_grad(output_grad)
+        grad = self._checked_output_grad(output_grad, "backward")
         for operation in reversed(self.operations):
             grad = operation.backward(grad)
         return grad
@@ -113,16 +113,19 @@ class Layer:
         r"""Store the parameter gradients as `backward` does, but skip the input gradient.
 
         A network's first layer needs no gradient with respect to its
-        input, the data. For a `Dense` layer this saves the product
-        $\partial L / \partial X = G W^\top$, as large as the product that
-        gives the weights' gradient.
+        input, the data. For a `Dense` layer, with $G$ the gradient that
+        reaches its weight multiplication, this saves the product
+        $\partial L / \partial X = G W^\top$: as many multiply-adds as the
+        product $X^\top G$ that gives the weights' gradient.
 
         Raises
         ------
-        RuntimeError, ValueError
-            As `backward`.
+        RuntimeError
+            If `forward` has not been called yet.
+        ValueError
+            If `output_grad`'s shape differs from the output's.
         """
-        grad = self._checked_output_grad(output_grad)
+        grad = self._checked_output_grad(output_grad, "backward_params")
         if not self.operations:
             return
         first, *rest = self.operations
@@ -130,9 +133,9 @@ class Layer:
             grad = operation.backward(grad)
         first.backward_params(grad)
 
-    def _checked_output_grad(self, output_grad: ArrayLike) -> FloatArray:
+    def _checked_output_grad(self, output_grad: ArrayLike, method: str) -> FloatArray:
         if self.output is None:
-            raise RuntimeError(f"{self.name}.backward called before forward; call forward first")
+            raise RuntimeError(f"{self.name}.{method} called before forward; call forward first")
         grad = as_float_array(output_grad, "output_grad").astype(np.float64, copy=False)
         if grad.shape != self.output.shape:
             raise ValueError(

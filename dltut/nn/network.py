@@ -145,6 +145,25 @@ class NeuralNetwork:
         from `param_grads()` afterwards. Backward stops at the first
         layer's parameters (`Layer.backward_params`), because no update
         needs the gradient with respect to the data `x`.
+
+        Parameters
+        ----------
+        x
+            Inputs, shape (n, d).
+        y
+            Targets in the form the loss takes: for `SoftmaxCrossEntropy`,
+            integer labels of shape (n,) or one-hot rows; for
+            `MeanSquaredError`, values of the output's shape.
+
+        Returns
+        -------
+        float
+            The loss on this batch, with dropout on.
+
+        Raises
+        ------
+        TypeError, ValueError
+            If `x` or `y` is invalid, as `forward` and the loss describe.
         """
         prediction = self.forward(x, training=True)
         loss = self.loss.forward(prediction, y)
