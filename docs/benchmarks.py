@@ -220,9 +220,10 @@ plt.show()
 # \times 10^{-16}$. Central differences reach $3 \times 10^{-11}$ to
 # $4 \times 10^{-10}$ at $h$ from $10^{-6}$ to $10^{-5}$, close to
 # $\varepsilon^{1/3}$. Richardson extrapolation is most accurate at large
-# steps, where its default step lies; for $1/x$ its step of $0.1$ crosses
-# the pole at 0 and the estimate overflows, so that point is missing. The
-# complex step subtracts nothing, so no rounding error grows as $h$
+# steps, where its default step lies. Its curve for $1/x$ starts at
+# $h = 10^{-2}$, because with the fixed step $h = 0.1$ it evaluates $1/x$
+# across the pole at 0 for the points near it, and the estimate overflows.
+# The complex step subtracts nothing, so no rounding error grows as $h$
 # shrinks, and it reaches the precision of float64 itself.
 
 # %% tags=["hide-input"]
@@ -249,7 +250,8 @@ display(HTML(report.memory_table(results)))
 #
 # Every tutorial page runs when the site is built. The build caches each
 # executed page under a key made from the page's source and the source of
-# `dltut`, so an unchanged page is not run again. The benchmark builds the
+# `dltut` (for this page, also the results file), so an unchanged page is
+# not run again. The benchmark builds the
 # site from a fresh clone with an empty cache, then again with nothing
 # changed, then after editing one page. The goal: the unchanged rebuild
 # takes at most a fifth of the cold build.
