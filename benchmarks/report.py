@@ -24,10 +24,11 @@ from dltut.plotting import COLORS
 RESULTS_PATH = Path(__file__).resolve().parent / "results.json"
 
 #: The sections of the results file, in the order the page shows them.
-SECTIONS = ("training", "softmax", "derivatives", "memory", "site_build")
+SECTIONS = ("training", "versions", "softmax", "derivatives", "memory", "site_build")
 
 TITLES = {
     "training": "Training epoch",
+    "versions": "Before and after profiling",
     "softmax": "Softmax",
     "derivatives": "Derivative accuracy",
     "memory": "Training memory",
@@ -380,6 +381,28 @@ def accuracy_table(results: dict[str, Any]) -> str:
         f"Test accuracy after {accuracy['epochs']} epochs",
         "Largest weight difference to dltut",
     ]
+    return html_table(header, rows)
+
+
+# --- before and after profiling ---
+
+
+def versions_table(results: dict[str, Any]) -> str:
+    """Tabulate each case's median time at the earlier commit and now, and their ratio."""
+    versions = results["versions"]["results"]
+    if "cases" not in versions:
+        return paragraph(f"Not measured: {versions.get('reason', 'no results')}.")
+    commit = versions["base_commit"][:7]
+    rows = [
+        [
+            case,
+            seconds(data["before"]["median_s"]),
+            seconds(data["now"]["median_s"]),
+            ratio(data["ratio_now_to_before"]),
+        ]
+        for case, data in versions["cases"].items()
+    ]
+    header = ["Case", f"Commit {commit}", "Now", "Now / before"]
     return html_table(header, rows)
 
 

@@ -37,9 +37,9 @@
 # `make serve` redraws this page from it. Stop a running `make serve`
 # first: it rebuilds the site whenever the results file changes, which
 # would slow the benchmarks that are still running. To run one benchmark, use
-# `.venv/bin/python -m benchmarks.run --only training` (or `softmax`,
-# `derivatives`, `memory`, `site_build`). Add `--quick` for a short run that
-# checks that everything works, with rougher numbers.
+# `.venv/bin/python -m benchmarks.run --only training` (or `versions`,
+# `softmax`, `derivatives`, `memory`, `site_build`). Add `--quick` for a
+# short run that checks that everything works, with rougher numbers.
 #
 # Timings are medians of repeated runs, with their spread, and each ratio
 # divides dltut's median by the peer's, so a ratio below 1 means dltut is
@@ -133,12 +133,16 @@ display(HTML(report.training_table(results)))
 #   softmax again for the gradient. It now keeps the log-probabilities and
 #   takes their exponential.
 #
-# The two versions were timed one after the other on the machine above,
-# on 4 December 2026. The epoch at batch size 32 went from 9.15 ms (1.09
-# times scikit-learn's) to 6.50 ms, and at batch size 256 from 4.77 ms to
-# 2.99 ms. These numbers are a record of that change; the tables show the
-# latest run.
-#
+# The benchmarks time the last commit before these changes against the
+# current source, in fresh processes that take turns, each with one BLAS
+# thread. The table shows the medians of both and how much of the earlier
+# time is left. It includes `softmax` and `log_softmax` from the next
+# section.
+
+# %% tags=["hide-input"]
+display(HTML(report.versions_table(results)))
+
+# %% [markdown]
 # Training to the end shows that the three libraries stay together: after
 # 20 epochs they reach the same test accuracy, and their weights differ
 # only by rounding.
@@ -179,8 +183,8 @@ plt.show()
 # thing. `log_softmax` used to allocate a second array of the full size,
 # and in a fresh process every such array costs hundreds of page faults.
 # It now reuses one array and subtracts the maximum a second time instead,
-# which gives the same numbers. Timed one after the other on 4 December
-# 2026, its median went from 5.64 ms to 2.43 ms.
+# which gives the same numbers. The table in
+# [What profiling changed](#what-profiling-changed) shows the time saved.
 #
 # Timed in one process, with the implementations taking turns, the ratios
 # change much more from run to run than in fresh processes, because each

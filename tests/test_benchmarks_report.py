@@ -144,8 +144,19 @@ def make_results() -> dict[str, Any]:
         }
     }
     site_build = {"seconds": {"cold": 50.0, "one page edited": 10.0, "unchanged": 5.0}}
+    versions = {
+        "base_commit": "abcdef0123456789",
+        "cases": {
+            "epoch, batch 32": {
+                "before": timing(9.0),
+                "now": timing(6.0),
+                "ratio_now_to_before": 6.0 / 9.0,
+            }
+        },
+    }
     return {
         "training": section(training, "python -m benchmarks.training"),
+        "versions": section(versions),
         "softmax": section(softmax),
         "derivatives": section(derivatives),
         "memory": section(memory),
@@ -317,3 +328,18 @@ def test_derivatives_grids_sentence():
     text = report.derivatives_grids(make_results())
 
     assert "exp: 400 points, x in [-5, 5]." in text
+
+
+def test_versions_table_before_and_now():
+    table = report.versions_table(make_results())
+
+    assert "Commit abcdef0" in table
+    # 6 ms now against 9 ms before
+    assert cells(table) == [["epoch, batch 32", "9.00 ms", "6.00 ms", "0.667×"]]
+
+
+def test_versions_table_when_skipped():
+    results = make_results()
+    results["versions"]["results"] = {"status": "skipped", "reason": "commit abc is missing"}
+
+    assert report.versions_table(results) == "<p>Not measured: commit abc is missing.</p>"

@@ -12,7 +12,7 @@ def test_benchmark_names_skip_helpers():
     names = run.benchmark_names()
 
     assert names[:2] == ["softmax", "derivatives"]
-    assert sorted(names[2:]) == ["memory", "site_build", "training"]
+    assert sorted(names[2:]) == ["memory", "site_build", "training", "versions"]
 
 
 def test_module_without_run_skipped():
