@@ -387,20 +387,31 @@ def accuracy_table(results: dict[str, Any]) -> str:
 # --- before and after profiling ---
 
 
+#: The cases of the before-and-after comparison in the order of the page's sections.
+VERSION_CASES = ("epoch, batch 32", "epoch, batch 256", "softmax", "log_softmax")
+
+
+def _case_order(case: str) -> tuple[int, str]:
+    """Sort known cases in the page's order and any others after them, by name."""
+    known = VERSION_CASES.index(case) if case in VERSION_CASES else len(VERSION_CASES)
+    return known, case
+
+
 def versions_table(results: dict[str, Any]) -> str:
     """Tabulate each case's median time at the earlier commit and now, and their ratio."""
     versions = results["versions"]["results"]
     if "cases" not in versions:
         return paragraph(f"Not measured: {versions.get('reason', 'no results')}.")
     commit = versions["base_commit"][:7]
+    cases = versions["cases"]
     rows = [
         [
             case,
-            seconds(data["before"]["median_s"]),
-            seconds(data["now"]["median_s"]),
-            ratio(data["ratio_now_to_before"]),
+            seconds(cases[case]["before"]["median_s"]),
+            seconds(cases[case]["now"]["median_s"]),
+            ratio(cases[case]["ratio_now_to_before"]),
         ]
-        for case, data in versions["cases"].items()
+        for case in sorted(cases, key=_case_order)
     ]
     header = ["Case", f"Commit {commit}", "Now", "Now / before"]
     return html_table(header, rows)

@@ -115,9 +115,9 @@ display(HTML(report.training_table(results)))
 # ### What profiling changed
 #
 # An earlier version of dltut missed the goal at batch size 32, so its
-# epoch was profiled with `cProfile` (the benchmark prints the profile
-# whenever the goal is missed). The profile showed three kinds of waste,
-# now removed:
+# epoch was profiled with `cProfile` (the benchmark records a profile in
+# the results file whenever the goal is missed). The profile showed three
+# kinds of waste, now removed:
 #
 # - Every layer and operation converted its input with `astype(np.float64)`,
 #   which copies the array even when it is float64 already: about twenty
