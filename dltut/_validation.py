@@ -19,6 +19,7 @@ __all__ = [
     "as_real_array",
     "check_axis",
     "check_callable",
+    "check_elementwise",
     "check_positive_step",
 ]
 
@@ -83,6 +84,15 @@ def check_callable(func: Any, name: str = "func") -> None:
         raise TypeError(
             f"{name} must be a callable that maps an array to an array, "
             f"got {_describe(func)} of type {type(func).__name__}"
+        )
+
+
+def check_elementwise(result: NDArray[Any], x: NDArray[Any], name: str) -> None:
+    """Raise `ValueError` unless `result`, what `name` returned for `x`, has the shape of `x`."""
+    if result.shape != x.shape:
+        raise ValueError(
+            f"{name} must act elementwise, returning an array of its input's shape; "
+            f"it returned shape {result.shape} for input of shape {x.shape}"
         )
 
 

@@ -15,7 +15,12 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from dltut._validation import as_float_array, check_callable, check_positive_step
+from dltut._validation import (
+    as_float_array,
+    check_callable,
+    check_elementwise,
+    check_positive_step,
+)
 
 __all__ = [
     "complex_step_deriv",
@@ -41,11 +46,7 @@ def _check_steps(delta: ArrayLike, name: str = "delta") -> FloatArray:
 def _evaluate(func: Callable[[Any], Any], x: NDArray[Any]) -> NDArray[Any]:
     """Call `func` on `x` and check that it acted elementwise."""
     value = np.asarray(func(x))
-    if value.shape != x.shape:
-        raise ValueError(
-            "func must act elementwise, returning an array of its input's shape; "
-            f"it returned shape {value.shape} for input of shape {x.shape}"
-        )
+    check_elementwise(value, x, "func")
     return value
 
 

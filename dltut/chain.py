@@ -14,7 +14,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from dltut._validation import as_float_array, check_callable, check_positive_step
+from dltut._validation import (
+    as_float_array,
+    check_callable,
+    check_elementwise,
+    check_positive_step,
+)
 from dltut.calculus import deriv
 
 __all__ = ["chain", "chain_derivative"]
@@ -109,11 +114,7 @@ def chain(*functions: Function) -> Callable[[ArrayLike], FloatArray]:
 def _evaluate(func: Function, value: FloatArray, name: str) -> FloatArray:
     """Call `func` on `value` and check that it acted elementwise."""
     result = as_float_array(func(value), f"the output of {name}")
-    if result.shape != value.shape:
-        raise ValueError(
-            f"{name} must act elementwise, returning an array of its input's shape; "
-            f"it returned shape {result.shape} for input of shape {value.shape}"
-        )
+    check_elementwise(result, value, name)
     return result
 
 
