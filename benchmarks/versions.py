@@ -18,6 +18,7 @@ Run alone with `python -m benchmarks.versions [--quick] [--base COMMIT]`.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import os
@@ -25,6 +26,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -78,10 +80,25 @@ def export_commit(commit: str, destination: Path) -> str:
     return full_id
 
 
+@contextlib.contextmanager
+def _one_blas_thread() -> Iterator[bool]:
+    """Limit the BLAS to one thread inside the block, and say whether that was possible.
+
+    Both versions run alike either way. threadpoolctl comes with
+    scikit-learn, so it is missing only where scikit-learn was installed
+    without its dependencies.
+    """
+    try:
+        from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+    except ImportError:
+        yield False
+        return
+    with threadpool_limits(limits=1):
+        yield True
+
+
 def measure_this_version(epochs: int, calls: int) -> dict[str, Any]:
     """Time the training epochs and softmax calls with whichever `dltut` this process imports."""
-    from threadpoolctl import threadpool_limits
-
     import dltut
     from benchmarks.softmax import make_scores
     from benchmarks.training import DltutRunner, initial_weights, load_scaled_digits
@@ -90,14 +107,18 @@ def measure_this_version(epochs: int, calls: int) -> dict[str, Any]:
     weights = initial_weights(data.x_train)
     scores = make_scores()
     times: dict[str, list[float]] = {}
-    with threadpool_limits(limits=1):
+    with _one_blas_thread() as limited:
         for batch_size in BATCH_SIZES:
             runner = DltutRunner(data, weights, batch_size)
             times[f"epoch, batch {batch_size}"] = time_calls(runner.train_epoch, repeats=epochs)
         for name in FUNCTIONS:
             function = getattr(dltut, name)
             times[name] = time_calls(lambda f=function: f(scores), repeats=calls, warmup=3)
-    return {"dltut_path": str(Path(dltut.__file__).parent), "times": times}
+    return {
+        "dltut_path": str(Path(dltut.__file__).parent),
+        "blas_limited_to_one_thread": limited,
+        "times": times,
+    }
 
 
 def run_version(source: Path, epochs: int, calls: int) -> dict[str, Any]:
@@ -112,11 +133,12 @@ def run_version(source: Path, epochs: int, calls: int) -> dict[str, Any]:
         [sys.executable, "-m", "benchmarks.versions", *arguments],
         cwd=source,
         env=environment,
-        check=True,
         capture_output=True,
         text=True,
         timeout=CHILD_TIMEOUT_SECONDS,
     )
+    if completed.returncode != 0:
+        raise RuntimeError(f"timing dltut from {source} failed:\n{completed.stderr}")
     result: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
 
     # A wrong import path would time the same version twice, so check it.
