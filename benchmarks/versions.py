@@ -82,7 +82,7 @@ def export_commit(commit: str, destination: Path) -> str:
 
 @contextlib.contextmanager
 def _one_blas_thread() -> Iterator[bool]:
-    """Limit the BLAS to one thread inside the block, and say whether that was possible.
+    """Limit the BLAS to one thread inside the block, and yield whether the limit applies.
 
     Both versions run alike either way. threadpoolctl comes with
     scikit-learn, so it is missing only where scikit-learn was installed
