@@ -622,3 +622,5 @@ assert np.max(np.abs(gradient_difference)) <= 8 * eps
 #   [`log_softmax`](../../reference/#dltut.logits.log_softmax) and
 #   [`softmax_jacobian`](../../reference/#dltut.logits.softmax_jacobian),
 #   including how they treat NaN and infinite scores.
+# - The [Benchmarks](../../benchmarks/) page times these functions against
+#   SciPy and PyTorch on a large batch, and shows where the time goes.

@@ -609,6 +609,11 @@ plt.show()
 # - The confusion matrix and the misclassified images show *which*
 #   digits fail, which one accuracy figure cannot.
 #
+# The same network, built in PyTorch and in scikit-learn from the same
+# initial weights, reaches the same test accuracy. The
+# [Benchmarks](../../benchmarks/) page compares how long an epoch takes in
+# each.
+#
 # The [next page](../11-training-tricks/) takes the training itself
 # apart: initialization, learning-rate schedules, momentum and dropout.
 # The functions used here are documented in the
