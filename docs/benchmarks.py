@@ -172,8 +172,8 @@ plt.show()
 # evaluates one operation at a time, so dltut's softmax reads and writes
 # the whole batch once per step: maximum, subtraction, exponential, sum,
 # division. The bar stacks the time of each of these passes, timed alone.
-# Their sum is the whole time of dltut's call, so the call wastes nothing
-# besides the passes themselves. PyTorch's softmax is a single compiled
+# Their sum is close to the whole time of dltut's call, so the call
+# spends almost nothing besides the passes themselves. PyTorch's softmax is a single compiled
 # function instead of a sequence of whole-array operations, which is why
 # it is faster even on one thread. By default it also spreads the rows
 # over several threads (the table of the machine lists how many).
