@@ -16,6 +16,7 @@ import os
 import platform
 import shlex
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Mapping
@@ -24,7 +25,11 @@ from typing import Any
 
 import numpy as np
 
-RESULTS_PATH = Path(__file__).resolve().parent / "results.json"
+REPOSITORY = Path(__file__).resolve().parent.parent
+RESULTS_PATH = REPOSITORY / "benchmarks" / "results.json"
+
+# Seconds that a benchmark's child process may run before it counts as failed.
+CHILD_TIMEOUT_SECONDS = 300
 
 # Environment variables that change how the BLAS and thread pools behave, so
 # they belong next to every measured number.
@@ -212,6 +217,35 @@ def summary_row(
     reached it. Leave both as None for a value that is only informative.
     """
     return {"label": label, "value": value, "unit": unit, "goal": goal, "met": met}
+
+
+def run_child(
+    module: str, arguments: list[str], *, cwd: Path, env: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """Run `python -m module *arguments` and return the JSON object it prints last.
+
+    The child prints its result as the last line of stdout, so that
+    warnings on stderr or earlier prints cannot corrupt it.
+
+    Raises
+    ------
+    RuntimeError
+        If the child exits with an error, with its exit code and the end of
+        its stderr.
+    """
+    completed = subprocess.run(
+        [sys.executable, "-m", module, *arguments],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=CHILD_TIMEOUT_SECONDS,
+        check=False,
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(f"exit code {completed.returncode}: {completed.stderr.strip()[-500:]}")
+    result: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
+    return result
 
 
 def skipped(reason: str) -> dict[str, str]:

@@ -27,13 +27,10 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import subprocess
-import sys
 import tracemalloc
-from pathlib import Path
 from typing import Any
 
-from benchmarks.common import skipped, summary_row, write_results
+from benchmarks.common import REPOSITORY, run_child, skipped, summary_row, write_results
 from benchmarks.training import (
     LIBRARIES,
     Runner,
@@ -45,8 +42,6 @@ from benchmarks.training import (
 EPOCHS = 20
 BATCH_SIZE = 32
 MODES = ("tracemalloc", "rss")
-REPOSITORY = Path(__file__).resolve().parent.parent
-CHILD_TIMEOUT_SECONDS = 300
 MIB = 1024 * 1024
 
 
@@ -127,32 +122,11 @@ def measure_in_this_process(library: str, mode: str, epochs: int) -> dict[str, A
 
 def measure_in_subprocess(library: str, mode: str, epochs: int) -> dict[str, Any]:
     """Run `measure_in_this_process` in a fresh interpreter and return its result."""
-    command = [
-        sys.executable,
-        "-m",
-        "benchmarks.memory",
-        "--child",
-        library,
-        "--mode",
-        mode,
-        "--epochs",
-        str(epochs),
-    ]
-    completed = subprocess.run(
-        command,
-        cwd=REPOSITORY,
-        capture_output=True,
-        text=True,
-        timeout=CHILD_TIMEOUT_SECONDS,
-        check=False,
-    )
-    if completed.returncode != 0:
-        return skipped(
-            f"measuring {library} with {mode} failed with exit code {completed.returncode}: "
-            f"{completed.stderr.strip()[-500:]}"
-        )
-    # The child prints its JSON result as the last line; warnings go to stderr.
-    return json.loads(completed.stdout.strip().splitlines()[-1])
+    arguments = ["--child", library, "--mode", mode, "--epochs", str(epochs)]
+    try:
+        return run_child("benchmarks.memory", arguments, cwd=REPOSITORY)
+    except RuntimeError as error:
+        return skipped(f"measuring {library} with {mode} failed with {error}")
 
 
 def _peaks(results: dict[str, Any]) -> dict[str, dict[str, float]]:

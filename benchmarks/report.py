@@ -330,7 +330,7 @@ def training_verdict(results: dict[str, Any]) -> str:
         case = training["epoch_time"][key]
         if "fastest_peer" not in case:
             continue
-        verdict = "goal met" if case["goal_met"] else "goal missed"
+        verdict = f"goal {goal_status(case['goal_met'])}"
         sentences.append(
             f"At batch size {case['batch_size']}, dltut's epoch takes "
             f"{seconds(case['seconds_per_epoch']['dltut']['median_s'])}, "
@@ -504,7 +504,7 @@ def softmax_verdict(results: dict[str, Any]) -> str:
         case = softmax[function]
         if "fastest_peer" not in case:
             continue
-        verdict = "goal met" if case["goal_met"] else "goal missed"
+        verdict = f"goal {goal_status(case['goal_met'])}"
         sentence = (
             f"{function}: dltut takes {ratio(case['ratio_to_fastest_peer'])} the median time "
             f"of the fastest peer, {name(case['fastest_peer'])} ({verdict})"

@@ -87,21 +87,17 @@ def run_module(name: str, quick: bool) -> dict[str, Any]:
     _warn_if_busy(name, busy_at_start)
     start = time.perf_counter()
     module = importlib.import_module(f"benchmarks.{name}")
-    if not hasattr(module, "run"):
-        return {
-            "status": "skipped",
-            "reason": f"benchmarks.{name} defines no run(quick)",
-            "duration_s": time.perf_counter() - start,
-            "quick": quick,
-            "cpu_busy_at_start": busy_at_start,
-        }
 
-    try:
-        result = dict(module.run(quick=quick))
-    except Exception as error:
-        # One broken benchmark must not stop the others, so any exception is recorded.
-        traceback.print_exc()
-        result = {"status": "failed", "error": f"{type(error).__name__}: {error}"}
+    result: dict[str, Any]
+    if not hasattr(module, "run"):
+        result = {"status": "skipped", "reason": f"benchmarks.{name} defines no run(quick)"}
+    else:
+        try:
+            result = dict(module.run(quick=quick))
+        except Exception as error:
+            # One broken benchmark must not stop the others, so any exception is recorded.
+            traceback.print_exc()
+            result = {"status": "failed", "error": f"{type(error).__name__}: {error}"}
     result["duration_s"] = time.perf_counter() - start
     result["quick"] = quick
     result["cpu_busy_at_start"] = busy_at_start

@@ -19,9 +19,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import summary_row, write_results
+from benchmarks.common import REPOSITORY, summary_row, write_results
 
-ROOT = Path(__file__).resolve().parent.parent
 GOAL_RATIO = 0.2
 EDITED_PAGE = "docs/tutorial/03-softmax.py"
 
@@ -41,12 +40,12 @@ def _build(clone: Path, cache: Path) -> float:
 
 
 def _clone(destination: Path) -> None:
-    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(destination)], check=True)
+    subprocess.run(["git", "clone", "--quiet", str(REPOSITORY), str(destination)], check=True)
 
     # The clone has no MathJax yet: it is fetched at install time, not committed.
     vendor = Path("docs/assets/vendor")
     (destination / vendor).parent.mkdir(parents=True, exist_ok=True)
-    (destination / vendor).symlink_to(ROOT / vendor, target_is_directory=True)
+    (destination / vendor).symlink_to(REPOSITORY / vendor, target_is_directory=True)
 
 
 def run(quick: bool) -> dict[str, Any]:

@@ -23,20 +23,25 @@ import io
 import json
 import os
 import subprocess
-import sys
 import tarfile
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import skipped, summarize_times, summary_row, time_calls, write_results
+from benchmarks.common import (
+    REPOSITORY,
+    run_child,
+    skipped,
+    summarize_times,
+    summary_row,
+    time_calls,
+    write_results,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
 BASE_COMMIT = "3c6bfb1"
 BATCH_SIZES = (32, 256)
 FUNCTIONS = ("softmax", "log_softmax")
-CHILD_TIMEOUT_SECONDS = 300
 
 # Rounds of one process per version, and timed repeats in each process.
 FULL_ROUNDS, FULL_EPOCHS, FULL_CALLS = 4, 10, 40
@@ -55,19 +60,19 @@ def export_commit(commit: str, destination: Path) -> str:
     try:
         full_id = subprocess.run(
             ["git", "rev-parse", "--verify", f"{commit}^{{commit}}"],
-            cwd=ROOT,
+            cwd=REPOSITORY,
             check=True,
             capture_output=True,
             text=True,
         ).stdout.strip()
         archive = subprocess.run(
             ["git", "archive", "--format=tar", full_id, "dltut"],
-            cwd=ROOT,
+            cwd=REPOSITORY,
             check=True,
             capture_output=True,
         ).stdout
     except (OSError, subprocess.CalledProcessError) as error:
-        raise LookupError(f"commit {commit} is not available in {ROOT}: {error}") from None
+        raise LookupError(f"commit {commit} is not available in {REPOSITORY}: {error}") from None
 
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         # Python 3.10.12 and 3.11.4 added the filter that rejects unsafe
@@ -127,19 +132,12 @@ def run_version(source: Path, epochs: int, calls: int) -> dict[str, Any]:
     The process starts in `source`, which Python puts first on its import
     path, and finds this benchmark package through PYTHONPATH.
     """
-    environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+    environment = {**os.environ, "PYTHONPATH": str(REPOSITORY)}
     arguments = ["--child", "--epochs", str(epochs), "--calls", str(calls)]
-    completed = subprocess.run(
-        [sys.executable, "-m", "benchmarks.versions", *arguments],
-        cwd=source,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=CHILD_TIMEOUT_SECONDS,
-    )
-    if completed.returncode != 0:
-        raise RuntimeError(f"timing dltut from {source} failed:\n{completed.stderr}")
-    result: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
+    try:
+        result = run_child("benchmarks.versions", arguments, cwd=source, env=environment)
+    except RuntimeError as error:
+        raise RuntimeError(f"timing dltut from {source} failed with {error}") from None
 
     # A wrong import path would time the same version twice, so check it.
     if Path(result["dltut_path"]).resolve() != (source / "dltut").resolve():
@@ -156,7 +154,7 @@ def _rounds(base: Path, quick: bool) -> dict[str, dict[str, list[float]]]:
     )
     collected: dict[str, dict[str, list[float]]] = {"before": {}, "now": {}}
     for _ in range(rounds):
-        for version, source in (("before", base), ("now", ROOT)):
+        for version, source in (("before", base), ("now", REPOSITORY)):
             for case, times in run_version(source, epochs, calls)["times"].items():
                 collected[version].setdefault(case, []).extend(times)
     return collected

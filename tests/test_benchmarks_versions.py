@@ -22,9 +22,9 @@ def test_export_missing_commit_raises(tmp_path: Path):
 
 
 def test_run_version_times_every_case():
-    result = versions.run_version(versions.ROOT, epochs=1, calls=1)
+    result = versions.run_version(versions.REPOSITORY, epochs=1, calls=1)
 
-    assert Path(result["dltut_path"]) == (versions.ROOT / "dltut").resolve()
+    assert Path(result["dltut_path"]) == (versions.REPOSITORY / "dltut").resolve()
     assert sorted(result["times"]) == [
         "epoch, batch 256",
         "epoch, batch 32",
